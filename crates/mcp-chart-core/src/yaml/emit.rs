@@ -1,0 +1,242 @@
+//! A deterministic block-style YAML emitter for JSON values.
+//!
+//! Strings stay plain only when every YAML 1.1 and 1.2 reader takes them as the
+//! same string; anything else is double-quoted (or a literal block when it spans
+//! lines), so the emitted text reads back to the same value.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use super::scalar::{resolve_plain, Resolved};
+
+/// Emits `value` as one YAML document (no `---`), ending in a newline.
+pub fn emit_document(value: &Value) -> String {
+    let mut out = String::new();
+    match value {
+        Value::Object(map) if !map.is_empty() => emit_map(&mut out, map, 0),
+        Value::Array(items) if !items.is_empty() => emit_seq(&mut out, items, 0),
+        scalar => {
+            out.push_str(&inline(scalar, 0));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A map key as YAML text.
+pub fn emit_key(key: &str) -> String {
+    if is_plain_safe(key) {
+        key.to_string()
+    } else {
+        quote(key)
+    }
+}
+
+/// A string as a single-line YAML scalar (plain when safe, else double-quoted).
+pub fn emit_scalar_string(s: &str) -> String {
+    if is_plain_safe(s) {
+        s.to_string()
+    } else {
+        quote(s)
+    }
+}
+
+fn emit_map(out: &mut String, map: &serde_json::Map<String, Value>, indent: usize) {
+    for (key, value) in map {
+        pad(out, indent);
+        out.push_str(&emit_key(key));
+        out.push(':');
+        emit_child(out, value, indent);
+    }
+}
+
+fn emit_seq(out: &mut String, items: &[Value], indent: usize) {
+    for item in items {
+        pad(out, indent);
+        out.push('-');
+        match item {
+            Value::Object(map) if !map.is_empty() => {
+                // The first entry shares the dash's line.
+                let mut first = true;
+                for (key, value) in map {
+                    if first {
+                        out.push(' ');
+                        first = false;
+                    } else {
+                        pad(out, indent + 2);
+                    }
+                    out.push_str(&emit_key(key));
+                    out.push(':');
+                    emit_child(out, value, indent + 2);
+                }
+            }
+            Value::Array(inner) if !inner.is_empty() => {
+                out.push('\n');
+                emit_seq(out, inner, indent + 2);
+            }
+            scalar => {
+                out.push(' ');
+                out.push_str(&inline(scalar, indent + 2));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// Emits the value after `key:` (or `- key:`) at `indent`.
+fn emit_child(out: &mut String, value: &Value, indent: usize) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            out.push('\n');
+            emit_map(out, map, indent + 2);
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push('\n');
+            emit_seq(out, items, indent);
+        }
+        scalar => {
+            out.push(' ');
+            out.push_str(&inline(scalar, indent + 2));
+            out.push('\n');
+        }
+    }
+}
+
+/// A scalar (or empty collection) on one line, or a literal block at `indent`.
+fn inline(value: &Value, indent: usize) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => string_scalar(s, indent),
+        Value::Array(_) => "[]".into(),
+        Value::Object(_) => "{}".into(),
+    }
+}
+
+fn string_scalar(s: &str, indent: usize) -> String {
+    if is_plain_safe(s) {
+        return s.to_string();
+    }
+    if let Some(block) = literal_block(s, indent) {
+        return block;
+    }
+    quote(s)
+}
+
+/// A literal block (`|`) for multi-line text that can be written as one.
+fn literal_block(s: &str, indent: usize) -> Option<String> {
+    if !s.contains('\n') || s.starts_with([' ', '\t', '\n']) {
+        return None;
+    }
+    if s.chars()
+        .any(|c| (c.is_control() && c != '\n') || c == '\u{feff}' || c == '\u{85}')
+    {
+        return None;
+    }
+    if s.lines().any(|line| line.ends_with([' ', '\t'])) {
+        return None;
+    }
+    let body = s.trim_end_matches('\n');
+    let trailing = s.len() - body.len();
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let mut out = format!("|{chomp}\n");
+    let mut lines: Vec<&str> = body.split('\n').collect();
+    if trailing > 1 {
+        lines.extend(std::iter::repeat_n("", trailing - 1));
+    }
+    let count = lines.len();
+    for (i, line) in lines.into_iter().enumerate() {
+        if !line.is_empty() {
+            pad(&mut out, indent);
+            out.push_str(line);
+        }
+        if i + 1 < count {
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether `s` can be written plain and read back as the same string by YAML
+/// 1.1 and 1.2 readers alike.
+fn is_plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if resolve_plain(s) != Resolved::Str {
+        return false;
+    }
+    // Anything that starts like a number, date or indicator is quoted.
+    if first.is_ascii_digit() || "-?:,[]{}#&*!|>'\"%@`+. ~=<".contains(first) {
+        return false;
+    }
+    if s.ends_with([' ', ':']) || s.contains(": ") || s.contains(" #") || s.contains(":\t") {
+        return false;
+    }
+    s.chars()
+        .all(|c| c.is_alphanumeric() || " _-./:@$%^&*()+=,;?~<>!'#".contains(c))
+}
+
+fn pad(out: &mut String, indent: usize) {
+    out.extend(std::iter::repeat_n(' ', indent));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ambiguous_strings_are_quoted() {
+        let doc = emit_document(
+            &json!({"a": "yes", "b": "3600", "c": "plain", "d": "0777", "e": "", "f": "a: b"}),
+        );
+        assert_eq!(
+            doc,
+            "a: \"yes\"\nb: \"3600\"\nc: plain\nd: \"0777\"\ne: \"\"\nf: \"a: b\"\n"
+        );
+    }
+
+    #[test]
+    fn nested_collections_use_block_style() {
+        let doc = emit_document(
+            &json!({"spec": {"args": ["--port", "80"], "env": [{"name": "A", "value": "1"}], "x": {}, "y": []}}),
+        );
+        assert_eq!(
+            doc,
+            "spec:\n  args:\n  - \"--port\"\n  - \"80\"\n  env:\n  - name: A\n    value: \"1\"\n  x: {}\n  \"y\": []\n"
+        );
+    }
+
+    #[test]
+    fn multiline_strings_become_literal_blocks() {
+        let doc = emit_document(&json!({"script": "set -e\nexec \"$@\"", "t": "a\n"}));
+        assert_eq!(doc, "script: |-\n  set -e\n  exec \"$@\"\nt: |\n  a\n");
+    }
+}

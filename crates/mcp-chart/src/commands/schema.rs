@@ -1,0 +1,72 @@
+//! `mcp-chart schema`: print or write the generated values schema and defaults.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::exit_status::ExitStatus;
+
+/// Arguments of `mcp-chart schema`.
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    /// Write the generated files into the repository instead of printing the
+    /// schema: schema/values.schema.json and, when the chart exists,
+    /// charts/mcp-server/values.schema.json and charts/mcp-server/values.yaml.
+    #[arg(long)]
+    write: bool,
+    /// With --write, exit 1 instead of writing when a file differs (CI drift check).
+    #[arg(long, requires = "write")]
+    check: bool,
+    /// Repository root for --write.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+/// Runs `mcp-chart schema`.
+pub fn run(args: &SchemaArgs) -> anyhow::Result<ExitStatus> {
+    let schema = mcp_chart_core::schema::values_schema_text();
+    if !args.write {
+        std::io::stdout().lock().write_all(schema.as_bytes())?;
+        return Ok(ExitStatus::Success);
+    }
+    let mut files = vec![(args.root.join("schema/values.schema.json"), schema.clone())];
+    let chart = args.root.join("charts/mcp-server");
+    if chart.join("Chart.yaml").is_file() {
+        files.push((chart.join("values.schema.json"), schema));
+        files.push((
+            chart.join("values.yaml"),
+            mcp_chart_core::defaults::default_values_yaml(),
+        ));
+    }
+    let mut drift = false;
+    for (path, content) in files {
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        if current == content {
+            continue;
+        }
+        if args.check {
+            drift = true;
+            eprintln!(
+                "{} is out of date: run `mcp-chart schema --write`",
+                path.display()
+            );
+        } else {
+            write_file(&path, &content)?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(if drift {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn write_file(path: &Path, content: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(path, content).with_context(|| format!("writing {}", path.display()))
+}

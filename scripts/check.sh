@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The one command that runs every check and test of the project (CI runs it via
+# .ci/run). Stages print their duration so slow ones are easy to spot.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stage() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo "::: $name" >&2
+  "$@"
+  echo "::: $name done in $((SECONDS - start))s" >&2
+}
+
+stage "rust targets" rustup target add wasm32-unknown-unknown wasm32-wasip1
+stage "fmt" cargo fmt --all --check
+stage "clippy (native)" cargo clippy --workspace --all-targets --locked -- -D warnings
+stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
+stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
+stage "tests" cargo test --workspace --locked
