@@ -9,4 +9,5 @@ pub mod defaults;
 pub mod location;
 pub mod model;
 pub mod schema;
+pub mod values;
 pub mod yaml;
