@@ -6,9 +6,7 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
-use mcp_chart_core::validate::{
-    rule_for, validate_bytes, BytesSource, MAX_VALUES_BYTES, RULES,
-};
+use mcp_chart_core::validate::{rule_for, validate_bytes, BytesSource, MAX_VALUES_BYTES, RULES};
 use mcp_chart_core::values::SetArg;
 
 use crate::exit_status::ExitStatus;
@@ -75,9 +73,10 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
     if base.is_empty() && each.is_empty() {
         let default = "values.yaml";
         if Path::new(default).exists() || args.set.is_empty() && args.set_string.is_empty() {
-            base.push(read_input(default, &mut stdin_used).context(
-                "no values file given (-f FILE) and ./values.yaml cannot be read",
-            )?);
+            base.push(
+                read_input(default, &mut stdin_used)
+                    .context("no values file given (-f FILE) and ./values.yaml cannot be read")?,
+            );
         }
     }
     let sets: Vec<SetArg> = args
@@ -123,7 +122,11 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
         Format::Human => {
             for (label, report) in &reports {
                 render::human::render(report, &mut out);
-                let label = if label.is_empty() { "chart defaults" } else { label };
+                let label = if label.is_empty() {
+                    "chart defaults"
+                } else {
+                    label
+                };
                 out.push_str(&format!(
                     "{label}: {}\n",
                     render::human::summary(report.errors(), report.warnings())
@@ -168,9 +171,9 @@ fn ignored_codes(codes: &[String]) -> anyhow::Result<Vec<&'static str>> {
     codes
         .iter()
         .map(|code| match rule_for(code) {
-            Some(rule) if rule.input => bail!(
-                "--ignore {code}: `{code}` reports unreadable input and cannot be ignored"
-            ),
+            Some(rule) if rule.input => {
+                bail!("--ignore {code}: `{code}` reports unreadable input and cannot be ignored")
+            }
             Some(rule) => Ok(rule.code),
             None => {
                 let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();

@@ -32,17 +32,28 @@ pub fn render(report: &Report, out: &mut String) {
                 }
             }
         }
-        props.push(format!("title={}", property(&format!("mcp-chart {}", d.code))));
+        props.push(format!(
+            "title={}",
+            property(&format!("mcp-chart {}", d.code))
+        ));
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let _ = writeln!(out, "::{} {}::{}", d.severity, props.join(","), data(&message));
+        let _ = writeln!(
+            out,
+            "::{} {}::{}",
+            d.severity,
+            props.join(","),
+            data(&message)
+        );
     }
 }
 
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn property(s: &str) -> String {
