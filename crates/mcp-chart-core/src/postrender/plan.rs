@@ -214,6 +214,98 @@ fn string_map(value: Option<&Value>) -> Map<String, Value> {
     value.and_then(Value::as_object).cloned().unwrap_or_default()
 }
 
+/// Lookups built once per stream, so that each target only visits the
+/// Services, Ingresses, HTTPRoutes and ConfigMaps that can concern it (a stream
+/// with thousands of releases would otherwise cost targets × documents).
+struct Index<'d> {
+    /// Services by one `(key, JSON value)` pair of their selector (the smallest).
+    services: HashMap<(String, String), Vec<usize>>,
+    /// Ingresses by the name of each Service they send traffic to.
+    ingresses: HashMap<String, Vec<usize>>,
+    /// HTTPRoutes by the name of each backendRef.
+    routes: HashMap<String, Vec<usize>>,
+    /// ConfigMaps by name.
+    config_maps: HashMap<&'d str, Vec<usize>>,
+    /// Whether the stream has any Ingress or HTTPRoute.
+    has_routes: bool,
+}
+
+impl<'d> Index<'d> {
+    fn new(docs: &'d [Document<'_>]) -> Self {
+        let mut index = Index {
+            services: HashMap::new(),
+            ingresses: HashMap::new(),
+            routes: HashMap::new(),
+            config_maps: HashMap::new(),
+            has_routes: false,
+        };
+        for doc in docs {
+            if doc.kind.as_deref() == Some("ConfigMap") {
+                if let Some(name) = doc.name.as_deref() {
+                    index.config_maps.entry(name).or_default().push(doc.index);
+                }
+            }
+            let is_ingress = doc.is("Ingress");
+            let is_route = doc.is("HTTPRoute");
+            index.has_routes |= is_ingress || is_route;
+            if !(doc.is("Service") || is_ingress || is_route) {
+                continue;
+            }
+            let Some(value) = doc.node.as_ref().map(Node::to_json) else {
+                continue;
+            };
+            if is_ingress {
+                for name in ingress::backend_services(&value) {
+                    push_unique(index.ingresses.entry(name).or_default(), doc.index);
+                }
+            } else if is_route {
+                for name in httproute::backend_names(&value) {
+                    push_unique(index.routes.entry(name).or_default(), doc.index);
+                }
+            } else if let Some(pair) = string_map(value.pointer("/spec/selector"))
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .min()
+            {
+                index.services.entry(pair).or_default().push(doc.index);
+            }
+        }
+        index
+    }
+
+    /// Services whose selector may match `labels`, in stream order.
+    fn services_for(&self, labels: &Map<String, Value>) -> Vec<usize> {
+        let mut out: Vec<usize> = labels
+            .iter()
+            .filter_map(|(k, v)| self.services.get(&(k.clone(), v.to_string())))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Documents of `map` listed under any of `names`, in stream order.
+    fn by_names(map: &HashMap<String, Vec<usize>>, names: &HashSet<String>) -> Vec<usize> {
+        let mut out: Vec<usize> = names
+            .iter()
+            .filter_map(|n| map.get(n))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+fn push_unique(list: &mut Vec<usize>, index: usize) {
+    if list.last() != Some(&index) {
+        list.push(index);
+    }
+}
+
 /// Builds the plan.
 pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, PostRenderError> {
     let targets = select_targets(docs, options)?;
@@ -224,8 +316,9 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
     };
     let mut out = Plan::default();
     out.summary.documents = docs.len();
+    let lookup = Index::new(docs);
     for target in &targets {
-        apply_target(docs, target, options, &mut work, &mut out)?;
+        apply_target(docs, &lookup, target, options, &mut work, &mut out)?;
     }
     if targets.is_empty() && options.values.is_none() {
         out.summary.notes.push(format!(
@@ -248,6 +341,7 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
 
 fn apply_target(
     docs: &[Document<'_>],
+    lookup: &Index<'_>,
     target: &Target,
     options: &PostRenderOptions,
     work: &mut Work<'_, '_>,
@@ -341,11 +435,14 @@ fn apply_target(
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_string();
-                if let Some(clash) = docs.iter().find(|d| {
-                    d.kind.as_deref() == Some("ConfigMap")
-                        && d.name.as_deref() == Some(cm_name.as_str())
-                        && same_namespace(d, doc)
-                }) {
+                if let Some(clash) = lookup
+                    .config_maps
+                    .get(cm_name.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| &docs[i])
+                    .find(|d| same_namespace(d, doc))
+                {
                     return Err(PostRenderError::at(
                         clash.start_place(),
                         Problem::Conflict {
@@ -373,7 +470,12 @@ fn apply_target(
         .and_then(|v| v.pointer("/spec/template/metadata/labels").cloned());
     let pod_labels = string_map(pod_labels.as_ref());
     let mut service_names = HashSet::new();
-    for svc in docs.iter().filter(|d| d.is("Service") && same_namespace(d, doc)) {
+    for svc in lookup
+        .services_for(&pod_labels)
+        .into_iter()
+        .map(|i| &docs[i])
+        .filter(|d| same_namespace(d, doc))
+    {
         let Some(value) = work.peek(svc.index) else {
             continue;
         };
@@ -420,7 +522,7 @@ fn apply_target(
             PostRenderError::at(values_place(doc, target.origin), p)
         }
     })?;
-    let has_routes = docs.iter().any(|d| d.is("Ingress") || d.is("HTTPRoute"));
+    let has_routes = lookup.has_routes;
     if service_names.is_empty() {
         if has_routes {
             out.summary.notes.push(format!(
@@ -429,7 +531,11 @@ fn apply_target(
             ));
         }
     } else {
-        for ing in docs.iter().filter(|d| d.is("Ingress") && same_namespace(d, doc)) {
+        for ing in Index::by_names(&lookup.ingresses, &service_names)
+            .into_iter()
+            .map(|i| &docs[i])
+            .filter(|d| same_namespace(d, doc))
+        {
             let Some(value) = work.peek(ing.index) else {
                 continue;
             };
@@ -499,7 +605,11 @@ fn apply_target(
             }
             out.summary.ingresses.push(summary);
         }
-        for route in docs.iter().filter(|d| d.is("HTTPRoute") && same_namespace(d, doc)) {
+        for route in Index::by_names(&lookup.routes, &service_names)
+            .into_iter()
+            .map(|i| &docs[i])
+            .filter(|d| same_namespace(d, doc))
+        {
             let Some(value) = work.peek(route.index) else {
                 continue;
             };

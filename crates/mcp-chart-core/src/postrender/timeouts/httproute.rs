@@ -51,6 +51,17 @@ pub fn routes_to(route: &Value, services: &HashSet<String>) -> bool {
     rules(route).any(|rule| rule_routes_to(rule, services))
 }
 
+/// The names of every backendRef of the route (a superset of the Services
+/// [`routes_to`] accepts), for indexing.
+pub fn backend_names(route: &Value) -> Vec<String> {
+    rules(route)
+        .filter_map(|rule| rule.get("backendRefs").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|b| b.get("name").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect()
+}
+
 fn rules(route: &Value) -> impl Iterator<Item = &Value> {
     route
         .pointer("/spec/rules")
