@@ -28,7 +28,13 @@ fn validate(case: &str, bytes: &[u8], extra: &[&str]) -> Outcome {
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_mcp-chart"))
         .current_dir(&dir)
-        .args(["validate", "--format", "json", "-f", &format!("{case}.yaml")])
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "-f",
+            &format!("{case}.yaml"),
+        ])
         .args(extra)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -62,7 +68,12 @@ fn validate(case: &str, bytes: &[u8], extra: &[&str]) -> Outcome {
     let stderr = String::from_utf8_lossy(&err_reader.join().expect("reader")).into_owned();
     let _ = std::fs::remove_file(&path);
     let mut log = std::io::stderr().lock();
-    let _ = writeln!(log, "{case}: {:.1} ms, exit {:?}", elapsed.as_secs_f64() * 1000.0, status.code());
+    let _ = writeln!(
+        log,
+        "{case}: {:.1} ms, exit {:?}",
+        elapsed.as_secs_f64() * 1000.0,
+        status.code()
+    );
     Outcome {
         status: status.code().unwrap_or(-1),
         stdout,
@@ -90,12 +101,17 @@ fn only(o: &Outcome) -> (String, u64, u64, String) {
 fn no_diagnostics(o: &Outcome) {
     assert_eq!(o.status, 0, "{}", o.stdout);
     let report: Value = serde_json::from_str(&o.stdout).expect("one JSON object");
-    assert_eq!(report, serde_json::json!({"valid": true, "diagnostics": []}));
+    assert_eq!(
+        report,
+        serde_json::json!({"valid": true, "diagnostics": []})
+    );
 }
 
 #[test]
 fn alias_bomb_is_refused_at_the_alias_that_crosses_the_limit() {
-    let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut text = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     for level in 1..9u8 {
         let (prev, cur) = ((b'a' + level - 1) as char, (b'a' + level) as char);
         let refs = vec![format!("*{prev}"); 9].join(",");
@@ -150,7 +166,11 @@ fn non_utf8_is_located_at_the_first_bad_byte() {
 #[test]
 fn empty_comment_only_and_null_files_are_no_overrides() {
     no_diagnostics(&validate("empty", b"", &[]));
-    no_diagnostics(&validate("comments", b"# nothing to override\n# at all\n", &[]));
+    no_diagnostics(&validate(
+        "comments",
+        b"# nothing to override\n# at all\n",
+        &[],
+    ));
     no_diagnostics(&validate("null", b"~\n", &[]));
     no_diagnostics(&validate("doc-markers", b"---\n...\n", &[]));
     no_diagnostics(&validate("blank-lines", b"\n\n   \n", &[]));
@@ -162,7 +182,11 @@ fn bom_crlf_and_tabs() {
     let o = validate("bom", "\u{feff}replicaCount: x\n".as_bytes(), &[]);
     let (code, line, column, _) = only(&o);
     assert_eq!((code.as_str(), line, column), ("schema-type", 1, 15));
-    no_diagnostics(&validate("bom-valid", "\u{feff}replicaCount: 1\n".as_bytes(), &[]));
+    no_diagnostics(&validate(
+        "bom-valid",
+        "\u{feff}replicaCount: 1\n".as_bytes(),
+        &[],
+    ));
     // CRLF line ends: same lines and columns as LF.
     let o = validate("crlf", b"service:\r\n  type: ClusterIp\r\n", &[]);
     let (code, line, column, _) = only(&o);
@@ -181,7 +205,11 @@ fn not_a_map_and_second_documents() {
     let (code, line, column, _) = only(&o);
     assert_eq!((code.as_str(), line, column), ("values-not-a-map", 1, 1));
     // Helm reads only the first document of a values file.
-    no_diagnostics(&validate("two-docs", b"replicaCount: 1\n---\nnot: [valid, for, the, chart]\n", &[]));
+    no_diagnostics(&validate(
+        "two-docs",
+        b"replicaCount: 1\n---\nnot: [valid, for, the, chart]\n",
+        &[],
+    ));
     let o = validate("kind-list", b"apiVersion: v1\nkind: List\nitems: []\n", &[]);
     let (code, _, _, message) = only(&o);
     assert_eq!(code, "values-is-manifest");
