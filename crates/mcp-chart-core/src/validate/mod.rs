@@ -162,10 +162,16 @@ pub fn validate_bytes(files: &[BytesSource<'_>], sets: &[SetArg]) -> Report {
     Report::new(problems, sources)
 }
 
+/// The chart's default values.yaml, generated once.
+fn chart_defaults_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(crate::defaults::default_values_yaml)
+}
+
 fn source_list(files: &[(&str, &str)], sets: &[SetArg]) -> Vec<SourceText> {
     let mut sources = vec![SourceText {
         name: CHART_DEFAULTS.to_string(),
-        text: crate::defaults::default_values_yaml(),
+        text: chart_defaults_text().to_string(),
         kind: SourceKind::ChartDefaults,
     }];
     sources.extend(files.iter().map(|(name, text)| SourceText {
