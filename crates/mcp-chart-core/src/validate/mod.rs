@@ -191,8 +191,9 @@ fn run(files: &[(&str, &str)], sets: &[SetArg], mut diagnostics: Vec<Diagnostic>
     let sources = source_list(files, sets);
     // 1. Each file on its own: unreadable input stops here.
     let mut pointers = HashMap::new();
+    let mut warnings = Vec::new();
     for (i, (name, text)) in files.iter().enumerate() {
-        match input::read(name, text, i + 1) {
+        match input::read(name, text, i + 1, &mut warnings) {
             Ok(index) => {
                 pointers.insert(i + 1, index);
             }
@@ -202,6 +203,7 @@ fn run(files: &[(&str, &str)], sets: &[SetArg], mut diagnostics: Vec<Diagnostic>
     if !diagnostics.is_empty() {
         return Report::new(diagnostics, sources);
     }
+    diagnostics.extend(warnings);
     // 2. The merge, as Helm does it.
     let sources_in: Vec<ValuesSource<'_>> = files
         .iter()
