@@ -32,7 +32,9 @@ pub fn check_contract(input: &str, options: &PostRenderOptions, result: &PostRen
         if changed.contains(&i) {
             let prefix = &piece.text[..prefix_len(piece.text)];
             assert!(
-                out.text.starts_with(prefix.trim_start_matches('\u{feff}')),
+                out.text
+                    .trim_start_matches('\u{feff}')
+                    .starts_with(prefix.trim_start_matches('\u{feff}')),
                 "changed document {} lost its separator or comments",
                 i + 1
             );
