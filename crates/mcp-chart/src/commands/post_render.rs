@@ -141,17 +141,11 @@ fn options(args: &PostRenderArgs) -> anyhow::Result<Result<PostRenderOptions, St
     }
     let mut texts = Vec::new();
     for path in &args.values {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("reading values file {}", path.display()))?;
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("reading values file {}", path.display()))?;
         match mcp_chart_core::yaml::decode_utf8(&bytes) {
             Ok(text) => texts.push((path.display().to_string(), text.to_string())),
-            Err(err) => {
-                return Ok(Err(format!(
-                    "{}:{}: {err}",
-                    path.display(),
-                    err.location()
-                )))
-            }
+            Err(err) => return Ok(Err(format!("{}:{}: {err}", path.display(), err.location()))),
         }
     }
     let sources: Vec<ValuesSource<'_>> = texts
