@@ -42,6 +42,8 @@ struct Work<'d, 'a> {
     docs: &'d [Document<'a>],
     values: HashMap<usize, Value>,
     changed: HashSet<usize>,
+    /// (name, namespace as JSON) of the ConfigMaps generated so far.
+    config_maps_added: HashSet<(String, Option<String>)>,
 }
 
 impl Work<'_, '_> {
@@ -211,7 +213,10 @@ fn same_namespace(a: &Document<'_>, b: &Document<'_>) -> bool {
 }
 
 fn string_map(value: Option<&Value>) -> Map<String, Value> {
-    value.and_then(Value::as_object).cloned().unwrap_or_default()
+    value
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Lookups built once per stream, so that each target only visits the
@@ -313,6 +318,7 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
         docs,
         values: HashMap::new(),
         changed: HashSet::new(),
+        config_maps_added: HashSet::new(),
     };
     let mut out = Plan::default();
     out.summary.documents = docs.len();
@@ -334,8 +340,7 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
     let mut changed: Vec<usize> = out.replacements.keys().map(|i| i + 1).collect();
     changed.sort_unstable();
     out.summary.changed = changed;
-    out.summary.documents_out =
-        docs.len() + out.insertions.values().map(Vec::len).sum::<usize>();
+    out.summary.documents_out = docs.len() + out.insertions.values().map(Vec::len).sum::<usize>();
     Ok(out)
 }
 
@@ -357,11 +362,11 @@ fn apply_target(
     // Consume the annotation.
     let mut annotation_removed = false;
     {
-        let value = work
-            .value(target.doc)
-            .ok_or_else(|| shape_err(Problem::Shape {
+        let value = work.value(target.doc).ok_or_else(|| {
+            shape_err(Problem::Shape {
                 message: "the workload could not be read".into(),
-            }))?;
+            })
+        })?;
         if let Some(Value::Object(meta)) = value.get_mut("metadata") {
             if let Some(Value::Object(annotations)) = meta.get_mut("annotations") {
                 annotation_removed = annotations.shift_remove(TRANSPORT_ANNOTATION).is_some();
@@ -408,8 +413,10 @@ fn apply_target(
                 "{object} already has the {GATEWAY_CONTAINER} container: the gateway is not injected again"
             ));
         } else {
-            let index = select_container(&names, options.container.as_deref())
-                .map_err(|message| PostRenderError::at(doc.start_place(), Problem::Selection { message }))?;
+            let index =
+                select_container(&names, options.container.as_deref()).map_err(|message| {
+                    PostRenderError::at(doc.start_place(), Problem::Selection { message })
+                })?;
             let place = match target.origin {
                 ValuesOrigin::Annotation => values_place(doc, target.origin),
                 ValuesOrigin::Values => container_place(doc, index),
@@ -435,6 +442,21 @@ fn apply_target(
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_string();
+                let added_key = (
+                    cm_name.clone(),
+                    cm.pointer("/metadata/namespace").map(Value::to_string),
+                );
+                if !work.config_maps_added.insert(added_key) {
+                    return Err(PostRenderError::at(
+                        doc.start_place(),
+                        Problem::Conflict {
+                            message: format!(
+                                "another workload named {workload_name:?} already gets the ConfigMap \
+                                 {cm_name:?}; workload names must differ"
+                            ),
+                        },
+                    ));
+                }
                 if let Some(clash) = lookup
                     .config_maps
                     .get(cm_name.as_str())
@@ -626,12 +648,12 @@ fn apply_target(
             })?;
             let (rules, changed) = httproute::add_rule_timeouts(value, &service_names, &settings)
                 .map_err(|p| {
-                    if target.origin == ValuesOrigin::Values {
-                        PostRenderError::general(p)
-                    } else {
-                        PostRenderError::at(values_place(doc, target.origin), p)
-                    }
-                })?;
+                if target.origin == ValuesOrigin::Values {
+                    PostRenderError::general(p)
+                } else {
+                    PostRenderError::at(values_place(doc, target.origin), p)
+                }
+            })?;
             if changed {
                 work.changed.insert(route.index);
             }
@@ -679,10 +701,12 @@ fn select_container(names: &[String], wanted: Option<&str>) -> Result<usize, Str
             .join(", ")
     };
     if let Some(wanted) = wanted {
-        return names
-            .iter()
-            .position(|n| n == wanted)
-            .ok_or_else(|| format!("--container {wanted}: no such container; containers: {}", list()));
+        return names.iter().position(|n| n == wanted).ok_or_else(|| {
+            format!(
+                "--container {wanted}: no such container; containers: {}",
+                list()
+            )
+        });
     }
     if let Some(i) = names.iter().position(|n| n == "mcp-server") {
         return Ok(i);
