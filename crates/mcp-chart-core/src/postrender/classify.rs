@@ -11,6 +11,7 @@ use crate::yaml::{load_documents, Limits, Node, NodeKind, YamlError};
 
 use super::error::{PostRenderError, Problem, StreamPlace};
 use super::split::Piece;
+use super::timeouts::{httproute, ingress};
 
 /// The annotation the chart writes on its workload: `.Values.transport` as JSON.
 pub const TRANSPORT_ANNOTATION: &str = "mcp-chart/transport";
@@ -69,8 +70,25 @@ pub struct Document<'a> {
     pub helm4_filename: Option<String>,
     /// The value node of `metadata.annotations["mcp-chart/transport"]`.
     pub transport: Option<Node>,
-    /// The parsed tree, kept for the kinds the post-renderer may change.
-    pub node: Option<Node>,
+    /// Whether the post-renderer may change it (a non-hook workload, Service,
+    /// Ingress or HTTPRoute); [`Document::tree`] reads those again on demand.
+    pub changeable: bool,
+    /// What the plan needs to relate it to a workload without its tree.
+    pub links: Links,
+}
+
+/// How a Service, Ingress or HTTPRoute relates to workloads, read while
+/// classifying so that the plan can find candidates without the trees.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Links {
+    /// Nothing to relate.
+    #[default]
+    None,
+    /// A Service's selector: `(key, value as JSON text)`.
+    Selector(Vec<(String, String)>),
+    /// An Ingress's or HTTPRoute's backend names (a superset of the Services
+    /// it sends traffic to).
+    Backends(Vec<String>),
 }
 
 impl Document<'_> {
@@ -118,6 +136,31 @@ impl Document<'_> {
                 self.kind.as_deref(),
                 Some("Deployment" | "StatefulSet" | "DaemonSet")
             )
+    }
+
+    /// The tree of a changeable document, read again from its text. The
+    /// stream keeps only text and what classification found: the trees of
+    /// thousands of documents would cost many times the input's size, and the
+    /// post-renderer changes only a few of them.
+    pub fn tree(&self) -> Option<Node> {
+        if !self.changeable {
+            return None;
+        }
+        let text = self
+            .piece
+            .text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(self.piece.text);
+        let limits = Limits {
+            max_bytes: usize::MAX,
+            max_depth: MAX_DEPTH,
+            max_alias_nodes: MAX_ALIAS_NODES_PER_DOCUMENT,
+        };
+        load_documents(text, &limits)
+            .ok()?
+            .documents
+            .into_iter()
+            .find(|d| d.kind != NodeKind::Null)
     }
 
     /// Whether this is a non-hook object of `kind`.
@@ -168,7 +211,8 @@ fn classify_one<'a>(
         hook: false,
         helm4_filename: None,
         transport: None,
-        node: None,
+        changeable: false,
+        links: Links::None,
     };
     let text = piece.text.strip_prefix('\u{feff}').unwrap_or(piece.text);
     let limits = Limits {
@@ -237,9 +281,30 @@ fn classify_one<'a>(
         doc.transport = annotations.get(TRANSPORT_ANNOTATION).cloned();
     }
     if !doc.hook && doc.kind.as_deref().is_some_and(keeps_tree) {
-        doc.node = Some(root);
+        doc.changeable = true;
+        doc.links = links(doc.kind.as_deref().unwrap_or_default(), &root);
     }
     Ok(doc)
+}
+
+fn links(kind: &str, root: &Node) -> Links {
+    match kind {
+        "Service" => {
+            let selector = root.get("spec").and_then(|spec| spec.get("selector"));
+            match selector.map(|n| &n.kind) {
+                Some(NodeKind::Map(entries)) => Links::Selector(
+                    entries
+                        .iter()
+                        .map(|e| (e.key.clone(), e.value.to_json().to_string()))
+                        .collect(),
+                ),
+                _ => Links::None,
+            }
+        }
+        "Ingress" => Links::Backends(ingress::backend_services(&root.to_json())),
+        "HTTPRoute" => Links::Backends(httproute::backend_names(&root.to_json())),
+        _ => Links::None,
+    }
 }
 
 fn yaml_error(doc: &Document<'_>, err: YamlError) -> PostRenderError {
@@ -282,7 +347,9 @@ mod tests {
             ]
         );
         assert_eq!(docs[6].object().as_deref(), Some("Service/s"));
-        assert!(docs[6].node.is_some());
+        assert!(docs[6].changeable);
+        assert!(docs[6].tree().is_some());
+        assert!(docs[5].tree().is_none());
     }
 
     #[test]

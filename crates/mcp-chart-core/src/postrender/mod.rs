@@ -98,17 +98,16 @@ pub fn post_render(
     let mut output = String::with_capacity(input.len() + 4096);
     for doc in &docs {
         match plan.replacements.get(&doc.index) {
-            Some(value) => output.push_str(&render_document(doc.piece.text, value)),
+            Some(text) => output.push_str(text),
             None => output.push_str(doc.piece.text),
         }
         if let Some(added) = plan.insertions.get(&doc.index) {
             let crlf = doc.piece.text.contains("\r\n");
-            for (comment, value) in added {
+            for text in added {
                 if !output.is_empty() && !output.ends_with('\n') {
                     output.push_str(if crlf { "\r\n" } else { "\n" });
                 }
-                let text = format!("---\n{comment}{}", emit_document(value));
-                output.push_str(&line_breaks(text, crlf));
+                output.push_str(text);
             }
         }
     }
@@ -126,9 +125,16 @@ pub fn explain(
     post_render(input, options).map(|r| r.summary)
 }
 
+/// A document added after `original` (the ConfigMap of a gateway): a `---`
+/// line, `comment` and the content, with `original`'s line breaks.
+pub(crate) fn render_added(original: &str, comment: &str, value: &Value) -> String {
+    let crlf = original.contains("\r\n");
+    line_breaks(format!("---\n{comment}{}", emit_document(value)), crlf)
+}
+
 /// A changed document: its separator and leading comments as they were, then
 /// the new body. Keeps the document's line breaks (LF or CRLF).
-fn render_document(original: &str, value: &Value) -> String {
+pub(crate) fn render_document(original: &str, value: &Value) -> String {
     let prefix_len = split::prefix_len(original);
     let mut out = String::new();
     if original.starts_with('\u{feff}') && prefix_len == 0 {

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::model::{Transport, TransportType};
 use crate::yaml::{Node, NodeKind};
 
-use super::classify::{Document, TRANSPORT_ANNOTATION};
+use super::classify::{Document, Links, TRANSPORT_ANNOTATION};
 use super::error::{PostRenderError, Problem, StreamPlace};
 use super::gateway::{self, GATEWAY_CONTAINER, PORT_NAME};
 use super::source::{self, ValuesOrigin};
@@ -23,10 +23,11 @@ use super::PostRenderOptions;
 /// The changes to make to a stream.
 #[derive(Debug, Default)]
 pub struct Plan {
-    /// New content of changed documents, by 0-based index.
-    pub replacements: BTreeMap<usize, Value>,
-    /// Documents to add after a document: (extra comment lines, content).
-    pub insertions: BTreeMap<usize, Vec<(String, Value)>>,
+    /// New text of changed documents (separator and leading comments kept),
+    /// by 0-based index.
+    pub replacements: BTreeMap<usize, String>,
+    /// Documents to add after a document, as text (`---` line first).
+    pub insertions: BTreeMap<usize, Vec<String>>,
     /// What was done.
     pub summary: InjectionSummary,
 }
@@ -37,11 +38,16 @@ struct Target {
     origin: ValuesOrigin,
 }
 
-/// Working copies of documents being changed.
+/// Working copies of documents being changed. Each target's changes are
+/// written out as text when it is done ([`Work::flush`]), so that a stream of
+/// thousands of releases never holds thousands of trees; a document a later
+/// target changes again is read back from that text.
 struct Work<'d, 'a> {
     docs: &'d [Document<'a>],
     values: HashMap<usize, Value>,
     changed: HashSet<usize>,
+    /// New text of the documents changed so far.
+    rendered: BTreeMap<usize, String>,
     /// (name, namespace as JSON) of the ConfigMaps generated so far.
     config_maps_added: HashSet<(String, Option<String>)>,
 }
@@ -49,8 +55,8 @@ struct Work<'d, 'a> {
 impl Work<'_, '_> {
     fn value(&mut self, index: usize) -> Option<&mut Value> {
         if !self.values.contains_key(&index) {
-            let node = self.docs.get(index)?.node.as_ref()?;
-            self.values.insert(index, node.to_json());
+            let value = self.read(index)?;
+            self.values.insert(index, value);
         }
         self.values.get_mut(&index)
     }
@@ -59,8 +65,45 @@ impl Work<'_, '_> {
         if let Some(v) = self.values.get(&index) {
             return Some(v.clone());
         }
-        self.docs.get(index)?.node.as_ref().map(Node::to_json)
+        self.read(index)
     }
+
+    /// The document as it stands: its new text when an earlier target changed
+    /// it, else the original.
+    fn read(&self, index: usize) -> Option<Value> {
+        let doc = self.docs.get(index)?;
+        let node = match self.rendered.get(&index) {
+            Some(text) => reparse(text)?,
+            None => doc.tree()?,
+        };
+        Some(node.to_json())
+    }
+
+    /// Writes the changed documents out as text and forgets the working copies.
+    fn flush(&mut self) {
+        for index in std::mem::take(&mut self.changed) {
+            if let (Some(value), Some(doc)) = (self.values.remove(&index), self.docs.get(index)) {
+                self.rendered
+                    .insert(index, super::render_document(doc.piece.text, &value));
+            }
+        }
+        self.values.clear();
+    }
+}
+
+/// Reads back a document the post-renderer wrote.
+fn reparse(text: &str) -> Option<Node> {
+    let limits = crate::yaml::Limits {
+        max_bytes: usize::MAX,
+        max_depth: super::classify::MAX_DEPTH,
+        max_alias_nodes: super::classify::MAX_ALIAS_NODES_PER_DOCUMENT,
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    crate::yaml::load_documents(text, &limits)
+        .ok()?
+        .documents
+        .into_iter()
+        .find(|d| d.kind != NodeKind::Null)
 }
 
 fn candidates(docs: &[&Document<'_>]) -> String {
@@ -189,7 +232,8 @@ fn values_place(doc: &Document<'_>, origin: ValuesOrigin) -> StreamPlace {
 
 /// Location of container `index` of a workload's pod template, when found.
 fn container_place(doc: &Document<'_>, index: usize) -> StreamPlace {
-    let node = doc.node.as_ref().and_then(|n| {
+    let tree = doc.tree();
+    let node = tree.as_ref().and_then(|n| {
         n.get("spec")?
             .get("template")?
             .get("spec")?
@@ -256,23 +300,27 @@ impl<'d> Index<'d> {
             if !(doc.is("Service") || is_ingress || is_route) {
                 continue;
             }
-            let Some(value) = doc.node.as_ref().map(Node::to_json) else {
-                continue;
-            };
-            if is_ingress {
-                for name in ingress::backend_services(&value) {
-                    push_unique(index.ingresses.entry(name).or_default(), doc.index);
+            match &doc.links {
+                Links::Backends(names) if is_ingress || is_route => {
+                    let map = if is_ingress {
+                        &mut index.ingresses
+                    } else {
+                        &mut index.routes
+                    };
+                    for name in names {
+                        push_unique(map.entry(name.clone()).or_default(), doc.index);
+                    }
                 }
-            } else if is_route {
-                for name in httproute::backend_names(&value) {
-                    push_unique(index.routes.entry(name).or_default(), doc.index);
+                Links::Selector(pairs) => {
+                    if let Some(pair) = pairs.iter().min() {
+                        index
+                            .services
+                            .entry(pair.clone())
+                            .or_default()
+                            .push(doc.index);
+                    }
                 }
-            } else if let Some(pair) = string_map(value.pointer("/spec/selector"))
-                .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
-                .min()
-            {
-                index.services.entry(pair).or_default().push(doc.index);
+                _ => {}
             }
         }
         index
@@ -318,6 +366,7 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
         docs,
         values: HashMap::new(),
         changed: HashSet::new(),
+        rendered: BTreeMap::new(),
         config_maps_added: HashSet::new(),
     };
     let mut out = Plan::default();
@@ -325,6 +374,7 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
     let lookup = Index::new(docs);
     for target in &targets {
         apply_target(docs, &lookup, target, options, &mut work, &mut out)?;
+        work.flush();
     }
     if targets.is_empty() && options.values.is_none() {
         out.summary.notes.push(format!(
@@ -332,11 +382,8 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
              without it, pass --values)"
         ));
     }
-    for index in work.changed {
-        if let Some(value) = work.values.remove(&index) {
-            out.replacements.insert(index, value);
-        }
-    }
+    work.flush();
+    out.replacements = std::mem::take(&mut work.rendered);
     let mut changed: Vec<usize> = out.replacements.keys().map(|i| i + 1).collect();
     changed.sort_unstable();
     out.summary.changed = changed;
@@ -478,7 +525,11 @@ fn apply_target(
                 out.insertions
                     .entry(target.doc)
                     .or_default()
-                    .push((source_comment(doc), cm));
+                    .push(super::render_added(
+                        doc.piece.text,
+                        &source_comment(doc),
+                        &cm,
+                    ));
             }
             out.summary.notes.extend(injected.notes);
             old_ports = injected.old_ports;
