@@ -6,7 +6,7 @@
 //! themselves. A document that is not readable YAML is an error: the
 //! post-renderer cannot tell what it is, and Helm would reject it anyway.
 
-use crate::location::{LineIndex, Location};
+use crate::location::{to_u32, Location};
 use crate::yaml::{load_documents, Limits, Node, NodeKind, YamlError};
 
 use super::error::{PostRenderError, Problem, StreamPlace};
@@ -178,17 +178,16 @@ fn keeps_tree(kind: &str) -> bool {
 }
 
 /// Classifies every piece. Fails on unreadable YAML and on hostile sizes.
-pub fn classify<'a>(
-    input: &'a str,
-    pieces: &[Piece<'a>],
-    lines: &LineIndex,
-) -> Result<Vec<Document<'a>>, PostRenderError> {
+pub fn classify<'a>(pieces: &[Piece<'a>]) -> Result<Vec<Document<'a>>, PostRenderError> {
     let mut budget = MAX_STREAM_NODES;
     let mut out = Vec::with_capacity(pieces.len());
+    // Pieces are consecutive: each starts on the line after the last one's
+    // line breaks.
+    let mut base_line: usize = 1;
     for (index, piece) in pieces.iter().enumerate() {
-        let base_line = lines.location(input, piece.start).line;
-        let doc = classify_one(index, *piece, base_line, &mut budget)?;
+        let doc = classify_one(index, *piece, to_u32(base_line), &mut budget)?;
         out.push(doc);
+        base_line += piece.text.bytes().filter(|&b| b == b'\n').count();
     }
     Ok(out)
 }
@@ -325,8 +324,7 @@ mod tests {
     use crate::postrender::split::split;
 
     fn classify_text(input: &str) -> Result<Vec<Document<'_>>, PostRenderError> {
-        let pieces = split(input);
-        classify(input, &pieces, &LineIndex::new(input))
+        classify(&split(input))
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub mod timeouts;
 
 use serde_json::Value;
 
-use crate::location::{byte_location, LineIndex};
+use crate::location::byte_location;
 use crate::yaml::emit_document;
 
 pub use error::{PostRenderError, Problem, StreamPlace};
@@ -60,11 +60,88 @@ pub struct PostRendered {
     pub summary: InjectionSummary,
 }
 
+/// A post-rendered stream before it is joined into one string: unchanged
+/// documents stay borrowed from the input, so a host can write a large stream
+/// out without a second copy of it ([`PostRenderedStream::for_each_chunk`]).
+#[derive(Debug)]
+pub struct PostRenderedStream<'a> {
+    /// The input's documents, in order.
+    pieces: Vec<&'a str>,
+    /// New text of changed documents and documents to add.
+    plan: plan::Plan,
+}
+
+impl PostRenderedStream<'_> {
+    /// What was changed and why.
+    pub fn summary(&self) -> &InjectionSummary {
+        &self.plan.summary
+    }
+
+    /// Hands the output to `f` in order, chunk by chunk; the chunks joined are
+    /// the output stream.
+    pub fn for_each_chunk(&self, mut f: impl FnMut(&str)) {
+        // Whether the output so far ends a line (an added document must start
+        // on a line of its own).
+        let mut at_line_start = true;
+        let mut emit = |text: &str, at_line_start: &mut bool| {
+            if !text.is_empty() {
+                *at_line_start = text.ends_with('\n');
+                f(text);
+            }
+        };
+        for (index, piece) in self.pieces.iter().enumerate() {
+            match self.plan.replacements.get(&index) {
+                Some(text) => emit(text, &mut at_line_start),
+                None => emit(piece, &mut at_line_start),
+            }
+            if let Some(added) = self.plan.insertions.get(&index) {
+                let crlf = piece.contains("\r\n");
+                for text in added {
+                    if !at_line_start {
+                        emit(if crlf { "\r\n" } else { "\n" }, &mut at_line_start);
+                    }
+                    emit(text, &mut at_line_start);
+                }
+            }
+        }
+    }
+
+    /// The length of the output in bytes.
+    pub fn len(&self) -> usize {
+        let mut len = 0;
+        self.for_each_chunk(|chunk| len += chunk.len());
+        len
+    }
+
+    /// Whether the output is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Joins the output into one string.
+    pub fn into_output(self) -> PostRendered {
+        let mut output = String::with_capacity(self.len());
+        self.for_each_chunk(|chunk| output.push_str(chunk));
+        PostRendered {
+            output,
+            summary: self.plan.summary,
+        }
+    }
+}
+
 /// Post-renders a stream given as bytes (checks UTF-8 first).
 pub fn post_render_bytes(
     input: &[u8],
     options: &PostRenderOptions,
 ) -> Result<PostRendered, PostRenderError> {
+    post_render_bytes_stream(input, options).map(PostRenderedStream::into_output)
+}
+
+/// Like [`post_render_bytes`], without joining the output.
+pub fn post_render_bytes_stream<'a>(
+    input: &'a [u8],
+    options: &PostRenderOptions,
+) -> Result<PostRenderedStream<'a>, PostRenderError> {
     let text = std::str::from_utf8(input).map_err(|err| {
         let offset = err.valid_up_to();
         PostRenderError::at(
@@ -78,7 +155,7 @@ pub fn post_render_bytes(
             Problem::NotUtf8 { offset },
         )
     })?;
-    post_render(text, options)
+    post_render_stream(text, options)
 }
 
 /// Post-renders `input`.
@@ -86,34 +163,25 @@ pub fn post_render(
     input: &str,
     options: &PostRenderOptions,
 ) -> Result<PostRendered, PostRenderError> {
+    post_render_stream(input, options).map(PostRenderedStream::into_output)
+}
+
+/// Like [`post_render`], without joining the output.
+pub fn post_render_stream<'a>(
+    input: &'a str,
+    options: &PostRenderOptions,
+) -> Result<PostRenderedStream<'a>, PostRenderError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(PostRenderError::general(Problem::TooLarge {
             limit: MAX_INPUT_BYTES,
         }));
     }
     let pieces = split::split(input);
-    let lines = LineIndex::new(input);
-    let docs = classify::classify(input, &pieces, &lines)?;
+    let docs = classify::classify(&pieces)?;
     let plan = plan::plan(&docs, options)?;
-    let mut output = String::with_capacity(input.len() + 4096);
-    for doc in &docs {
-        match plan.replacements.get(&doc.index) {
-            Some(text) => output.push_str(text),
-            None => output.push_str(doc.piece.text),
-        }
-        if let Some(added) = plan.insertions.get(&doc.index) {
-            let crlf = doc.piece.text.contains("\r\n");
-            for text in added {
-                if !output.is_empty() && !output.ends_with('\n') {
-                    output.push_str(if crlf { "\r\n" } else { "\n" });
-                }
-                output.push_str(text);
-            }
-        }
-    }
-    Ok(PostRendered {
-        output,
-        summary: plan.summary,
+    Ok(PostRenderedStream {
+        pieces: pieces.iter().map(|p| p.text).collect(),
+        plan,
     })
 }
 
@@ -122,7 +190,7 @@ pub fn explain(
     input: &str,
     options: &PostRenderOptions,
 ) -> Result<InjectionSummary, PostRenderError> {
-    post_render(input, options).map(|r| r.summary)
+    post_render_stream(input, options).map(|r| r.plan.summary)
 }
 
 /// A document added after `original` (the ConfigMap of a gateway): a `---`
