@@ -307,7 +307,47 @@ fn links(kind: &str, root: &Node) -> Links {
 }
 
 fn yaml_error(doc: &Document<'_>, err: YamlError) -> PostRenderError {
-    PostRenderError::at(doc.place(err.location()), Problem::Yaml(err))
+    let mut place = doc.place(err.location());
+    if place.object.is_none() {
+        place.object = sniff_object(doc.piece.text);
+    }
+    PostRenderError::at(place, Problem::Yaml(err))
+}
+
+/// Best-effort `Kind/name` of a document YAML cannot read, for the error
+/// message: its top-level `kind:` line and the `name:` key of a top-level
+/// block `metadata:` map.
+fn sniff_object(text: &str) -> Option<String> {
+    let value = |rest: &str| {
+        let v = rest.split(" #").next().unwrap_or_default().trim();
+        let v = v.trim_matches(|c| c == '"' || c == '\'');
+        (!v.is_empty() && v.len() <= 253).then(|| v.to_string())
+    };
+    let (mut kind, mut name, mut in_metadata) = (None, None, false);
+    // Indentation of metadata's own keys (its first indented line).
+    let mut child_indent = None;
+    for line in text.lines().map(|l| l.trim_end_matches('\r')) {
+        if line.starts_with(|c: char| !c.is_whitespace()) {
+            in_metadata = line.trim_end() == "metadata:";
+            child_indent = None;
+            if let Some(rest) = line.strip_prefix("kind:") {
+                kind = kind.or_else(|| value(rest));
+            }
+        } else if in_metadata && !line.trim().is_empty() {
+            let indent = line.len() - line.trim_start().len();
+            if *child_indent.get_or_insert(indent) == indent {
+                if let Some(rest) = line.trim_start().strip_prefix("name:") {
+                    name = name.or_else(|| value(rest));
+                }
+            }
+        }
+    }
+    match (kind, name) {
+        (Some(k), Some(n)) => Some(format!("{k}/{n}")),
+        (Some(k), None) => Some(k),
+        (None, Some(n)) => Some(format!("?/{n}")),
+        (None, None) => None,
+    }
 }
 
 fn count_nodes(node: &Node) -> usize {
@@ -356,6 +396,20 @@ mod tests {
         let docs = classify_text(input).expect("classifies");
         assert!(docs[0].hook);
         assert_eq!(docs[0].helm4_filename.as_deref(), Some("templates/t.yaml"));
+    }
+
+    #[test]
+    fn unreadable_documents_are_named_from_their_text() {
+        let input = "---\nkind: A\nmetadata: {name: a}\n---\n# c\napiVersion: v1\nkind: \"ConfigMap\"\nmetadata:\n  labels:\n    name: label\n  name: cm # comment\ndata: [x\n";
+        let err = classify_text(input).expect_err("unclosed flow list");
+        let place = err.place.expect("located");
+        assert_eq!(place.document, 2);
+        assert_eq!(place.object.as_deref(), Some("ConfigMap/cm"));
+        assert_eq!(sniff_object("data: [\n"), None);
+        assert_eq!(
+            sniff_object("kind: X\r\nmetadata:\r\n  name: y\r\n").as_deref(),
+            Some("X/y")
+        );
     }
 
     #[test]
