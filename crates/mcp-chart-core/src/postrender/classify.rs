@@ -317,7 +317,7 @@ fn yaml_error(doc: &Document<'_>, err: YamlError) -> PostRenderError {
 /// Best-effort `Kind/name` of a document YAML cannot read, for the error
 /// message: its top-level `kind:` line and the `name:` key of a top-level
 /// block `metadata:` map.
-fn sniff_object(text: &str) -> Option<String> {
+pub(crate) fn sniff_object(text: &str) -> Option<String> {
     let value = |rest: &str| {
         let v = rest.split(" #").next().unwrap_or_default().trim();
         let v = v.trim_matches(|c| c == '"' || c == '\'');

@@ -144,12 +144,13 @@ pub fn post_render_bytes_stream<'a>(
 ) -> Result<PostRenderedStream<'a>, PostRenderError> {
     let text = std::str::from_utf8(input).map_err(|err| {
         let offset = err.valid_up_to();
+        let before = String::from_utf8_lossy(&input[..offset]);
+        let pieces = split::split(&before);
         PostRenderError::at(
             StreamPlace {
-                document: split::split(&String::from_utf8_lossy(&input[..offset]))
-                    .len()
-                    .max(1),
-                object: None,
+                document: pieces.len().max(1),
+                // What the document's text says before the bad byte.
+                object: pieces.last().and_then(|p| classify::sniff_object(p.text)),
                 location: byte_location(input, offset),
             },
             Problem::NotUtf8 { offset },
