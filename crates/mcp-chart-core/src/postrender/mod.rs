@@ -198,20 +198,25 @@ pub fn explain(
 /// line, `comment` and the content, with `original`'s line breaks.
 pub(crate) fn render_added(original: &str, comment: &str, value: &Value) -> String {
     let crlf = original.contains("\r\n");
-    line_breaks(format!("---\n{comment}{}", emit_document(value)), crlf)
+    let mut text = line_breaks(format!("---\n{comment}{}", emit_document(value)), crlf);
+    text.shrink_to_fit();
+    text
 }
 
 /// A changed document: its separator and leading comments as they were, then
 /// the new body. Keeps the document's line breaks (LF or CRLF).
 pub(crate) fn render_document(original: &str, value: &Value) -> String {
     let prefix_len = split::prefix_len(original);
-    let mut out = String::new();
+    let crlf = original.contains("\r\n");
+    let body = line_breaks(emit_document(value), crlf);
+    // Exact capacity: the plan keeps these strings until the output is
+    // written, and growth by doubling would leave up to half of each unused.
+    let mut out = String::with_capacity(prefix_len + 3 + body.len());
     if original.starts_with('\u{feff}') && prefix_len == 0 {
         out.push('\u{feff}');
     }
     out.push_str(&original[..prefix_len]);
-    let crlf = original.contains("\r\n");
-    out.push_str(&line_breaks(emit_document(value), crlf));
+    out.push_str(&body);
     out
 }
 
