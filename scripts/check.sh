@@ -29,6 +29,8 @@ stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --targe
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
 stage "rust tests" tests cargo cargo test --workspace --locked
+# The fuzz targets (their own workspace, fuzz/) still compile against the core.
+stage "fuzz targets build" cargo check --manifest-path fuzz/Cargo.toml --locked --bins
 # Every tool of the benchmark harness runs and agrees (timings never fail it).
 stage "benchmarks (smoke)" bash benchmarks/run.sh --smoke
 
