@@ -97,6 +97,27 @@ def test_helm4_failure_is_readable_in_the_error_file(world, tmp_path):
     assert "namedServersJson" in r3.stderr, r3.stderr
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="post-render leaves the previous run's --error-file in place after a success "
+    "(reported to the post-render owner); remove this marker once it clears the file",
+)
+def test_helm4_error_file_does_not_outlive_a_success(world, tmp_path):
+    """After a failed run, a successful one must not leave the old report behind:
+    users read last-error.txt to learn why the *last* run failed."""
+    plugins = tmp_path / "plugins"
+    (plugins / "mcp-chart").mkdir(parents=True)
+    (plugins / "mcp-chart" / "plugin.yaml").write_text((PLUGIN_DIR / "plugin.yaml").read_text())
+    report = plugins / "mcp-chart" / "last-error.txt"
+    report.write_text("an old failure\n")
+    env = world.env("helm4")
+    env["HELM_PLUGINS"] = str(plugins)
+    argv = world.template_argv("helm4", CASES_BY_NAME["gateway-full"].files)
+    r = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert not report.exists() or report.read_text() == "", report.read_text()
+
+
 @pytest.mark.parametrize("case", ALL_CASES, ids=[c.name for c in ALL_CASES])
 def test_untouched_documents_are_byte_identical(world, case):
     """Helm 3 passes the chart's text to the post-renderer as is: documents it has
