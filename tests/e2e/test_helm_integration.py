@@ -4,7 +4,8 @@ failures readable, and what the post-renderer must leave alone."""
 
 from __future__ import annotations
 
-import os
+import re
+import shlex
 import socket
 import subprocess
 import time
@@ -17,7 +18,6 @@ from lib import (
     PLUGIN_DIR,
     REPO,
     RELEASE,
-    annotations,
     cache_dir,
     is_hook,
     kn,
@@ -38,6 +38,25 @@ def test_readme_install_lines_match_the_tested_template_lines():
     assert "--post-renderer-args" not in rc.helm4_template
     assert rc.helm4_plugin_install == ["helm", "plugin", "install", "./helm-plugin/mcp-chart"]
     assert rc.helm3_template[2] == RELEASE
+
+
+def test_every_documented_post_renderer_command_is_a_tested_one():
+    """Any `helm install|upgrade|template … --post-renderer …` line in the README,
+    NOTES.txt or docs/ is one of the commands the tests run (release names and
+    values files aside), so no copy can drift from the tested block."""
+    rc = readme_commands()
+    tested = {tuple(a[3:]) for a in (rc.helm3_template, rc.helm3_install, rc.helm4_template, rc.helm4_install)}
+    sources = [REPO / "README.md", CHART / "templates" / "NOTES.txt", *sorted((REPO / "docs").glob("*.md"))]
+    checked = 0
+    for src in sources:
+        for line in src.read_text().splitlines():
+            m = re.search(r"\bhelm (install|upgrade --install|upgrade|template) (\S+) (charts/mcp-server .*--post-renderer .*)$", line)
+            if not m or "|" in m.group(3):
+                continue
+            argv = tuple(shlex.split(m.group(3).replace("\\", "").strip("` ")))
+            assert argv in tested, f"{src.relative_to(REPO)}: untested post-renderer command: {line.strip()}"
+            checked += 1
+    assert checked >= 6, checked
 
 
 def test_notes_show_the_readme_install_commands(world):
