@@ -121,3 +121,13 @@ def test_validator_library_of_each_helm(world, helm):
         "santhosh-tekuri": {b"github.com/santhosh-tekuri/jsonschema/v6"},
     }[h.validator]
     assert deps == want, f"{helm} embeds {deps}"
+
+
+@pytest.mark.parametrize("helm", HELM_NAMES)
+def test_chart_requires_kubernetes_1_31(world, helm):
+    """Chart.yaml's kubeVersion is the seed's prerequisite (Kubernetes 1.31+)."""
+    r = world.helm(helm, "template", "t", CHART, "--kube-version", "1.30.0")
+    assert r.returncode != 0
+    assert "chart requires kubeVersion: >=1.31.0-0 which is incompatible with Kubernetes v1.30.0" in r.stderr, r.stderr
+    r = world.helm(helm, "template", "t", CHART, "--kube-version", "1.31.0")
+    assert r.returncode == 0, r.stderr
