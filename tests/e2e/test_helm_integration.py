@@ -116,11 +116,6 @@ def test_helm4_failure_is_readable_in_the_error_file(world, tmp_path):
     assert "namedServersJson" in r3.stderr, r3.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="post-render leaves the previous run's --error-file in place after a success "
-    "(reported to the post-render owner); remove this marker once it clears the file",
-)
 def test_helm4_error_file_does_not_outlive_a_success(world, tmp_path):
     """After a failed run, a successful one must not leave the old report behind:
     users read last-error.txt to learn why the *last* run failed."""
