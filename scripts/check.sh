@@ -19,3 +19,4 @@ stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --targe
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
 stage "tests" cargo test --workspace --locked
+stage "gateway e2e" bash tests/gateway_e2e/run.sh

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import client
 from .cases import Case, Server
-from .harness import Gateway, Launch
+from .harness import Gateway, GatewayPod, Launch
 
 TRANSPORTS = ("sse", "mcp")
 NOT_LISTED_ORIGIN = "https://not-listed.invalid"
@@ -23,6 +23,7 @@ class Running:
     case: Case
     gateway: Gateway
     launch: Launch
+    pod: GatewayPod
 
     @property
     def base_url(self) -> str:

@@ -17,7 +17,7 @@ from .checks import Running
 def start_case(case: Case, workdir: Path, mutate=None) -> tuple[harness.GatewayPod, harness.Launch, int]:
     """Render ``case`` on a fresh loopback port and materialise the gateway.
 
-    ``mutate(container)`` may corrupt the rendered container (negative tests).
+    ``mutate(pod)`` may corrupt the rendered pod (negative tests).
     """
     port = harness.free_port()
     override = workdir / "loopback.yaml"
@@ -26,7 +26,7 @@ def start_case(case: Case, workdir: Path, mutate=None) -> tuple[harness.GatewayP
     (workdir / "rendered.yaml").write_text(stream)
     pod = harness.GatewayPod.from_render(stream)
     if mutate is not None:
-        mutate(pod.container)
+        mutate(pod)
     launch = pod.materialise(workdir / "pod")
     return pod, launch, port
 
@@ -37,4 +37,4 @@ def running(request, tmp_path_factory) -> Iterator[Running]:
     workdir = tmp_path_factory.mktemp(case.id)
     pod, launch, port = start_case(case, workdir)
     with harness.running(launch, port, workdir / "gateway.log") as gw:
-        yield Running(case, gw, launch)
+        yield Running(case, gw, launch, pod)

@@ -41,3 +41,34 @@ def test_disabled_servers_are_not_served(running: Running) -> None:
 
 def test_cors_allows_every_listed_origin(running: Running) -> None:
     checks.check_cors(running)
+
+
+def test_rendered_gateway_matches_the_values(running: Running) -> None:
+    """What the harness ran is what DESIGN §7 says the post-renderer writes:
+    all origins after one `--allow-origin`, the servers file in mcp-proxy's
+    shape with `enabled: false` for disabled servers and string args/env."""
+    case, pod = running.case, running.pod
+    gw = case.gateway
+    argv = pod.argv()
+    assert pod.container.get("image") == gw.get("image", "ghcr.io/sparfenyuk/mcp-proxy:latest")
+    ports = {p.get("name"): p.get("containerPort") for p in pod.container.get("ports") or []}
+    assert ports.get("http") == running.gateway.port, f"ports {ports}"
+    assert argv.count("--allow-origin") == 1, argv
+    i = argv.index("--allow-origin")
+    assert argv[i + 1 : i + 1 + len(case.origins)] == case.origins, argv
+    servers = pod.servers_json()
+    enabled, disabled = case.named()
+    if not enabled and not disabled:
+        assert servers is None and "--named-server-config" not in argv
+        return
+    assert servers is not None and "--named-server-config" in argv
+    entries = servers["mcpServers"]
+    assert set(entries) == {s.name for s in enabled} | set(disabled)
+    for name in disabled:
+        assert entries[name].get("enabled") is False, entries[name]
+    for s in enabled:
+        e = entries[s.name]
+        assert e.get("enabled", True) is True, e
+        assert e["command"] == s.command
+        assert e.get("args", []) == s.args
+        assert e.get("env", {}) == s.env
