@@ -172,6 +172,7 @@ CASES = [
     Case("default-server-hostile", "default-server-hostile.yaml"),
     Case("named-servers-hostile", "named-servers-hostile.yaml"),
     Case("node-mode-default", "node-mode-default.yaml"),
+    Case("minimal", "minimal.yaml"),
 ]
 CASE_IDS = [c.id for c in CASES]
 

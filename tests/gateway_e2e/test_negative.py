@@ -1,6 +1,6 @@
 """The checks catch a broken gateway.
 
-Each test takes the real post-rendered gateway for the "named-servers" case,
+Each test takes the real post-rendered gateway for the "minimal" case,
 breaks it the way the upstream 0.1.0 chart did (DESIGN §10), runs it the same
 way, and expects the checks to FAIL with a precise message.  If one of these
 tests fails, the e2e suite has gone blind to that defect.
@@ -17,7 +17,7 @@ from .cases import case
 from .checks import Running
 from .conftest import start_case
 
-CASE = case("named-servers")
+CASE = case("minimal")
 
 
 def _proxy_args(container: dict) -> list[str]:
@@ -28,7 +28,7 @@ def _proxy_args(container: dict) -> list[str]:
 
 
 def glue_double_dash(pod: harness.GatewayPod) -> None:
-    """`-- mcp-server-time` becomes `--mcp-server-time` (upstream defect 1)."""
+    """`-- mcp-e2e-probe` becomes `--mcp-e2e-probe` (upstream defect 1)."""
     args = _proxy_args(pod.container)
     i = args.index("--")
     args[i : i + 2] = ["--" + args[i + 1]]
@@ -85,9 +85,9 @@ def probe_server(run: Running):
 
 MUTATIONS = {
     # name: (mutation, the check that must catch it, expected failure text)
-    "glued-double-dash": (glue_double_dash, checks.all_checks, "unrecognized arguments: --mcp-server-time"),
-    "lost-origins": (keep_last_origin, checks.check_cors, "https://mcp.example.com"),
-    "repeated-allow-origin": (repeat_allow_origin, checks.check_cors, "https://mcp.example.com"),
+    "glued-double-dash": (glue_double_dash, checks.all_checks, "unrecognized arguments: --mcp-e2e-probe"),
+    "lost-origins": (keep_last_origin, checks.check_cors, "https://first.example.com"),
+    "repeated-allow-origin": (repeat_allow_origin, checks.check_cors, "https://first.example.com"),
     "disabled-as-disabled-key": (drop_enabled_false, checks.check_status, "retired"),
     "no-pass-environment": (
         no_pass_environment,
