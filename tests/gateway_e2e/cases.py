@@ -59,6 +59,9 @@ class Case:
     values_file: str
     # what the child processes must additionally see (case-specific)
     extra_env: dict[str, str | None] = field(default_factory=dict)
+    # files the setup steps must have written in the working directory: name ->
+    # regex of the whole content (`{HOME}` stands for the container's $HOME)
+    markers: dict[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -168,10 +171,15 @@ CASES = [
         "prestart",
         "prestart.yaml",
         extra_env={"E2E_PRESTART": "exported by preStart; sub-shell"},
+        markers={"prestart-marker.txt": r"pid=[0-9]+ sub=ok home={HOME}\n"},
     ),
     Case("default-server-hostile", "default-server-hostile.yaml"),
     Case("named-servers-hostile", "named-servers-hostile.yaml"),
-    Case("node-mode-default", "node-mode-default.yaml"),
+    Case(
+        "node-mode-default",
+        "node-mode-default.yaml",
+        markers={"node-prestart.txt": r"node\.preStart ran: \$\(not-a-var\) {HOME}\n"},
+    ),
     Case("minimal", "minimal.yaml"),
 ]
 CASE_IDS = [c.id for c in CASES]

@@ -3,6 +3,8 @@ mcp-proxy and stdio servers, the real MCP client (DESIGN §7, §9; issue 6)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from . import checks
@@ -72,3 +74,18 @@ def test_rendered_gateway_matches_the_values(running: Running) -> None:
         assert e["command"] == s.command
         assert e.get("args", []) == s.args
         assert e.get("env", {}) == s.env
+
+
+def test_setup_steps_ran_before_the_proxy(running: Running) -> None:
+    """preStart wrote its files (with `$$`, `$(…)`, `$HOME` reaching the shell as
+    written); the variables it exported are checked on the servers above."""
+    markers = running.case.markers
+    if not markers:
+        pytest.skip("no setup steps in this case")
+    home = running.launch.env["HOME"]
+    for name, pattern in markers.items():
+        path = running.launch.cwd / name
+        assert path.is_file(), f"{name} not written by the setup steps in {running.launch.cwd}"
+        text = path.read_text()
+        regex = pattern.replace("{HOME}", re.escape(home))
+        assert re.fullmatch(regex, text), f"{name}: {text!r} does not match {regex!r}"
