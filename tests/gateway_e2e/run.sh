@@ -16,4 +16,4 @@ export PYTHONDONTWRITEBYTECODE=1
 # process the tests started (by PID); SIGKILL only 20 s later.
 exec timeout -s INT -k 20 "${MCP_CHART_E2E_TIMEOUT:-300}" \
   "$MCP_CHART_CACHE/venv/bin/python" -m pytest tests/gateway_e2e \
-  -p no:cacheprovider --timeout 120 -q -ra "$@"
+  -p no:cacheprovider --timeout 120 -ra "$@"

@@ -25,6 +25,9 @@ struct Cli {
 enum Command {
     /// Print the chart's values JSON Schema (or write the committed copies).
     Schema(commands::schema::SchemaArgs),
+    /// Helm post-renderer: inject the stdio gateway and connection timeouts
+    /// into the manifests on stdin, write them to stdout.
+    PostRender(commands::post_render::PostRenderArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Schema(args) => commands::schema::run(&args),
+        Command::PostRender(args) => commands::post_render::run(&args),
     };
     match result {
         Ok(status) => status.into(),

@@ -1,3 +1,4 @@
 //! One module per subcommand.
 
+pub mod post_render;
 pub mod schema;
