@@ -3,6 +3,7 @@ gateway container on loopback, start it, stop it (by PID) afterwards."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import yaml
 from . import harness
 from .cases import CASE_IDS, CASES, Case
 from .checks import Running
+
+START_ATTEMPTS = 2  # a second port when another process took the first one
 
 
 def start_case(case: Case, workdir: Path, mutate=None) -> tuple[harness.GatewayPod, harness.Launch, int]:
@@ -31,10 +34,31 @@ def start_case(case: Case, workdir: Path, mutate=None) -> tuple[harness.GatewayP
     return pod, launch, port
 
 
+@contextlib.contextmanager
+def run_case(case: Case, workdir: Path, mutate=None) -> Iterator[Running]:
+    """``start_case`` + a running gateway, stopped (by PID) on exit."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        attempt_dir = workdir / f"attempt-{attempt}"
+        attempt_dir.mkdir()
+        pod, launch, port = start_case(case, attempt_dir, mutate)
+        gw = harness.Gateway(launch, port, attempt_dir / "gateway.log")
+        try:
+            gw.start()
+        except harness.HarnessError as exc:
+            gw.stop()
+            log = gw.log_path.read_text(errors="replace") if gw.log_path.exists() else ""
+            lost_port = "address already in use" in (str(exc) + log).lower()
+            if lost_port and attempt < START_ATTEMPTS:
+                continue
+            raise
+        try:
+            yield Running(case, gw, launch, pod)
+        finally:
+            gw.stop()
+        return
+
+
 @pytest.fixture(scope="module", params=CASES, ids=CASE_IDS)
 def running(request, tmp_path_factory) -> Iterator[Running]:
-    case: Case = request.param
-    workdir = tmp_path_factory.mktemp(case.id)
-    pod, launch, port = start_case(case, workdir)
-    with harness.running(launch, port, workdir / "gateway.log") as gw:
-        yield Running(case, gw, launch, pod)
+    with run_case(request.param, tmp_path_factory.mktemp(request.param.id)) as run:
+        yield run

@@ -15,7 +15,7 @@ import pytest
 from . import checks, harness
 from .cases import case
 from .checks import Running
-from .conftest import start_case
+from .conftest import run_case
 
 CASE = case("minimal")
 
@@ -102,9 +102,8 @@ def test_checks_catch_a_broken_gateway(name: str, tmp_path) -> None:
     mutate, check, needle = MUTATIONS[name]
     failure: BaseException | None = None
     try:
-        pod, launch, port = start_case(CASE, tmp_path, mutate=mutate)
-        with harness.running(launch, port, tmp_path / "gateway.log") as gw:
-            check(Running(CASE, gw, launch, pod))
+        with run_case(CASE, tmp_path, mutate=mutate) as run:
+            check(run)
     except (AssertionError, harness.HarnessError) as exc:
         failure = exc
     assert failure is not None, f"mutation {name!r} went unnoticed by the checks"
