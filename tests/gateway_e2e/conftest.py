@@ -44,11 +44,11 @@ def run_case(case: Case, workdir: Path, mutate=None) -> Iterator[Running]:
         gw = harness.Gateway(launch, port, attempt_dir / "gateway.log")
         try:
             gw.start()
-        except harness.HarnessError as exc:
+        except BaseException as exc:  # also KeyboardInterrupt (run.sh's time limit)
             gw.stop()
             log = gw.log_path.read_text(errors="replace") if gw.log_path.exists() else ""
             lost_port = "address already in use" in (str(exc) + log).lower()
-            if lost_port and attempt < START_ATTEMPTS:
+            if isinstance(exc, harness.HarnessError) and lost_port and attempt < START_ATTEMPTS:
                 continue
             raise
         try:
