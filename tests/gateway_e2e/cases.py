@@ -153,8 +153,17 @@ class Case:
             node = v["node"]
             pkg = node["package"] + (f"@{node['version']}" if node.get("version") else "")
             command, args = "npx", ["-y", pkg, *[str(a) for a in node.get("args") or []]]
-        elif v.get("mode") == "image" and not (v.get("image") or {}).get("command"):
-            return None
+        elif v.get("mode") == "image":
+            # the chart's image-mode argv (container.command/args override it),
+            # as the kubelet expands it: the gateway copies it as rendered
+            container = v.get("container") or {}
+            image = v.get("image") or {}
+            argv = [str(a) for a in container.get("command") or image.get("command") or []]
+            argv += [str(a) for a in container.get("args") or image.get("args") or []]
+            if not argv:
+                return None
+            argv = k8s.expand_argv(argv, self.container_env())
+            command, args = argv[0], argv[1:]
         else:
             raise ValueError(f"{self.id}: derive the default server for this mode")
         env = {e["name"]: str(e["value"]) for e in srv.get("env") or []}
@@ -180,6 +189,7 @@ CASES = [
         "node-mode-default.yaml",
         markers={"node-prestart.txt": r"node\.preStart ran: \$\(not-a-var\) {HOME}\n"},
     ),
+    Case("image-mode-default", "image-mode-default.yaml"),
     Case("minimal", "minimal.yaml"),
 ]
 CASE_IDS = [c.id for c in CASES]
