@@ -67,8 +67,14 @@ pub fn annotations_for(controller: Controller, t: &TimeoutSettings) -> Vec<(Stri
     let mut add = |k: &str, v: String| out.push((k.to_string(), v));
     match controller {
         Controller::IngressNginx => {
-            add("nginx.ingress.kubernetes.io/proxy-read-timeout", t.read.to_string());
-            add("nginx.ingress.kubernetes.io/proxy-send-timeout", t.send.to_string());
+            add(
+                "nginx.ingress.kubernetes.io/proxy-read-timeout",
+                t.read.to_string(),
+            );
+            add(
+                "nginx.ingress.kubernetes.io/proxy-send-timeout",
+                t.send.to_string(),
+            );
             if t.sse {
                 add("nginx.ingress.kubernetes.io/proxy-buffering", "off".into());
             }
@@ -76,11 +82,17 @@ pub fn annotations_for(controller: Controller, t: &TimeoutSettings) -> Vec<(Stri
         Controller::Haproxy => {
             add("haproxy.org/timeout-server", format!("{}s", t.read));
             if t.websocket {
-                add("haproxy.org/timeout-tunnel", format!("{}s", t.read.max(t.send)));
+                add(
+                    "haproxy.org/timeout-tunnel",
+                    format!("{}s", t.read.max(t.send)),
+                );
             }
         }
         Controller::Contour => {
-            add("projectcontour.io/response-timeout", format!("{}s", t.proxy));
+            add(
+                "projectcontour.io/response-timeout",
+                format!("{}s", t.proxy),
+            );
         }
         Controller::AwsAlb => {
             add(
@@ -149,11 +161,14 @@ pub fn backend_services(ingress: &Value) -> Vec<String> {
     out
 }
 
+/// Annotations added, and keys kept because they were already set.
+pub type AnnotationChanges = (Vec<(String, String)>, Vec<String>);
+
 /// Adds the missing annotations; returns (added, kept because already set).
 pub fn add_annotations(
     ingress: &mut Value,
     wanted: &[(String, String)],
-) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+) -> Result<AnnotationChanges, String> {
     let mut added = Vec::new();
     let mut kept = Vec::new();
     if wanted.is_empty() {
@@ -204,9 +219,18 @@ mod tests {
         assert_eq!(
             nginx,
             vec![
-                ("nginx.ingress.kubernetes.io/proxy-read-timeout".into(), "3600".into()),
-                ("nginx.ingress.kubernetes.io/proxy-send-timeout".into(), "120".into()),
-                ("nginx.ingress.kubernetes.io/proxy-buffering".into(), "off".into()),
+                (
+                    "nginx.ingress.kubernetes.io/proxy-read-timeout".into(),
+                    "3600".into()
+                ),
+                (
+                    "nginx.ingress.kubernetes.io/proxy-send-timeout".into(),
+                    "120".into()
+                ),
+                (
+                    "nginx.ingress.kubernetes.io/proxy-buffering".into(),
+                    "off".into()
+                ),
             ]
         );
         assert_eq!(
