@@ -28,11 +28,7 @@ stage "clippy (native)" cargo clippy --workspace --all-targets --locked -- -D wa
 stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
-<<<<<<< HEAD
-stage "tests" cargo test --workspace --locked
-stage "gateway e2e" bash tests/gateway_e2e/run.sh
-=======
 stage "rust tests" tests cargo cargo test --workspace --locked
+stage "gateway e2e" tests gateway-e2e bash tests/gateway_e2e/run.sh
 
 python3 scripts/sum-test-logs.py "$LOGS"
->>>>>>> postrender
