@@ -2,3 +2,4 @@
 
 pub mod post_render;
 pub mod schema;
+pub mod validate;
