@@ -30,5 +30,6 @@ stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target was
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
 stage "rust tests" tests cargo cargo test --workspace --locked
 stage "chart e2e (helm 3.17/3.18/4)" tests chart-e2e bash tests/e2e/run.sh
+stage "gateway e2e" tests gateway-e2e bash tests/gateway_e2e/run.sh
 
 python3 scripts/sum-test-logs.py "$LOGS"
