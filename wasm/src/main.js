@@ -6,12 +6,13 @@ import { EditorState } from '@codemirror/state';
 import { hoverTooltip, keymap } from '@codemirror/view';
 import { indentWithTab } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
+import { indentService } from '@codemirror/language';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { autocompletion } from '@codemirror/autocomplete';
 
 import init, * as core from '../pkg/mcp_chart_wasm.js';
 import { examples, manifests as exampleManifests } from 'virtual:examples';
-import { locate, ITEM } from './yaml-path.js';
+import { locate, indentAfter, ITEM } from './yaml-path.js';
 import { helpFor, keysAt, valuesAt, schemaAt, shapeOf } from './schema-help.js';
 import { encodeState, decodeState } from './url-state.js';
 
@@ -360,6 +361,18 @@ app.examples = examples;
 // ---------------------------------------------------------------------------
 // Start
 
+// lang-yaml does not indent after a top-level `key:`; values files want
+// block indentation by the line above.
+const yamlIndentation = indentService.of((context, pos) => {
+  let at = context.simulatedBreak === pos ? pos : pos - 1;
+  for (let guard = 0; at >= 0 && guard < 200; guard += 1) {
+    const line = context.lineAt(at, -1);
+    if (line.text.trim() !== '') return indentAfter(line.text);
+    at = line.from - 1;
+  }
+  return 0;
+});
+
 const editorTheme = EditorView.theme({
   '&': { height: '100%', fontSize: '13.5px' },
   '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.5' },
@@ -375,6 +388,7 @@ function makeEditor(parent, doc, { onChange, readOnly = false, label } = {}) {
         basicSetup,
         keymap.of([indentWithTab]),
         yaml(),
+        yamlIndentation,
         editorTheme,
         EditorState.tabSize.of(2),
         EditorView.contentAttributes.of({ 'aria-label': label }),
@@ -405,6 +419,7 @@ async function start() {
         basicSetup,
         keymap.of([indentWithTab]),
         yaml(),
+        yamlIndentation,
         lintGutter(),
         schemaHover,
         autocompletion({ override: [schemaCompletion], icons: true }),

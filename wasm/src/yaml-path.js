@@ -151,3 +151,19 @@ export function locate(lines, lineIndex, ch) {
   }
   return { path: container, role: 'new', from: shape.content, to: shape.content + word.length, word };
 }
+
+/**
+ * The indentation of a new line typed after `before` (the line above it):
+ * nested under a `key:` that opens a block, inside a `- key: value` item,
+ * or level with the line above.
+ * @param {string} before
+ * @returns {number}
+ */
+export function indentAfter(before) {
+  const shape = lineShape(before);
+  if (shape.key !== null && (shape.value === '' || /^[|>][-+0-9]*$/.test(shape.value))) {
+    return (shape.dashes > 0 ? shape.content : shape.indent) + 2;
+  }
+  if (shape.dashes > 0) return shape.key !== null ? shape.content : shape.indent;
+  return shape.indent;
+}

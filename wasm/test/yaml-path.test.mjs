@@ -69,3 +69,16 @@ test('columns are UTF-16 code units', () => {
   assert.equal(r.from, 7);
   assert.equal(r.to, 12);
 });
+
+test('indentation of a new line', async () => {
+  const { indentAfter } = await import('../src/yaml-path.js');
+  assert.equal(indentAfter('service:'), 2);
+  assert.equal(indentAfter('service:   # comment'), 2);
+  assert.equal(indentAfter('  port: 3000'), 2);
+  assert.equal(indentAfter('  env:'), 4);
+  assert.equal(indentAfter('  - name: A'), 4);
+  assert.equal(indentAfter('  - name:'), 6);
+  assert.equal(indentAfter('    - --port'), 4);
+  assert.equal(indentAfter('  preStart: |'), 4);
+  assert.equal(indentAfter('  # note'), 2);
+});
