@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The one command that runs every check and test of the project (CI runs it via
-# .ci/run). Stages print their duration so slow ones are easy to spot.
+# .ci/run). Stages print their duration so slow ones are easy to spot; test
+# stages log to out/test-logs/ and the last line sums them up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+LOGS=out/test-logs
+rm -rf "$LOGS" && mkdir -p "$LOGS"
 
 stage() {
   local name=$1; shift
@@ -12,10 +16,18 @@ stage() {
   echo "::: $name done in $((SECONDS - start))s" >&2
 }
 
+# Runs a test command, keeping its output in out/test-logs/NAME.log.
+tests() {
+  local name=$1; shift
+  "$@" 2>&1 | tee "$LOGS/$name.log"
+}
+
 stage "rust targets" rustup target add wasm32-unknown-unknown wasm32-wasip1
 stage "fmt" cargo fmt --all --check
 stage "clippy (native)" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
-stage "tests" cargo test --workspace --locked
+stage "rust tests" tests cargo cargo test --workspace --locked
+
+python3 scripts/sum-test-logs.py "$LOGS"
