@@ -9,6 +9,7 @@
 
 mod columns;
 mod dto;
+pub mod sketch;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::{wasm_bindgen, JsError, JsValue};
