@@ -9,5 +9,6 @@ pub mod defaults;
 pub mod location;
 pub mod model;
 pub mod schema;
+pub mod validate;
 pub mod values;
 pub mod yaml;
