@@ -96,10 +96,10 @@ const validateSoon = debounce(validateNow, 150);
 function showDiagnostics(result) {
   const view = app.valuesView;
   const doc = view.state.doc;
-  const inEditor = result.diagnostics.filter((d) => d.source === VALUES_NAME);
+  const inEditor = result.diagnostics.filter((d) => d.file === VALUES_NAME && d.line !== null);
   const cm = inEditor.map((d) => {
-    const from = offsetOf(doc, d.line, d.column);
-    let to = offsetOf(doc, d.endLine, d.endColumn);
+    const from = offsetOf(doc, d.line, d.column ?? 1);
+    let to = d.endLine !== null ? offsetOf(doc, d.endLine, d.endColumn ?? 1) : from;
     if (to <= from) {
       // A point: mark the rest of the word, or one character.
       const line = doc.lineAt(from);
@@ -120,25 +120,27 @@ function showDiagnostics(result) {
   const list = $('#diagnostics');
   list.replaceChildren();
   for (const d of result.diagnostics) {
+    const here = d.file === VALUES_NAME && d.line !== null;
+    const where = d.line === null ? d.file ?? '' : here ? `line ${d.line}:${d.column}` : `${d.file} ${d.line}:${d.column}`;
     const item = el(
       'li',
       {
         class: `diag ${d.severity}`,
-        'data-line': d.line,
-        'data-column': d.column,
+        'data-line': here ? d.line : undefined,
+        'data-column': here ? d.column : undefined,
         'data-code': d.code,
         tabindex: 0,
-        title: d.source === VALUES_NAME ? 'Go to this line' : d.source,
+        title: here ? 'Go to this line' : d.file ?? undefined,
       },
       el('span', { class: 'sev', text: d.severity }),
-      el('span', { class: 'loc', text: `${d.source === VALUES_NAME ? 'line' : d.source} ${d.line}:${d.column}` }),
+      el('span', { class: 'loc', text: where }),
       el('code', { class: 'code', text: d.code }),
       el('div', { class: 'msg', text: d.message }),
       d.help ? el('div', { class: 'help', text: d.help }) : null,
     );
-    if (d.source === VALUES_NAME) {
+    if (here) {
       const jump = () => {
-        const pos = offsetOf(view.state.doc, d.line, d.column);
+        const pos = offsetOf(view.state.doc, d.line, d.column ?? 1);
         view.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
         view.focus();
       };
@@ -150,14 +152,14 @@ function showDiagnostics(result) {
   if (result.diagnostics.length === 0) {
     list.append(el('li', { class: 'diag none', text: 'No problems: Helm will accept these values.' }));
   }
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const status = $('#status');
   status.className = result.valid ? (result.warnings ? 'status warn' : 'status ok') : 'status bad';
   status.textContent = result.valid
     ? result.warnings
-      ? `valid · ${result.warnings} warning${result.warnings > 1 ? 's' : ''}`
+      ? `valid · ${plural(result.warnings, 'warning')}`
       : 'valid'
-    : `${result.errors} error${result.errors > 1 ? 's' : ''}` +
-      (result.warnings ? ` · ${result.warnings} warning${result.warnings > 1 ? 's' : ''}` : '');
+    : plural(result.errors, 'error') + (result.warnings ? ` · ${plural(result.warnings, 'warning')}` : '');
   $('#diag-count').textContent = String(result.diagnostics.length);
   document.body.dataset.valid = String(result.valid);
 }
@@ -165,56 +167,179 @@ function showDiagnostics(result) {
 // ---------------------------------------------------------------------------
 // Injection summary and post-render preview
 
+/** A word as a POSIX shell would read it back (as the CLI's --check prints it). */
+function shellWord(s) {
+  return s !== '' && /^[A-Za-z0-9\-_./:=@%+,]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+const words = (items) => items.map(shellWord).join(' ');
+
 function showInjection(input) {
-  const box = $('#injection');
-  if (typeof core.explainInjection !== 'function') {
-    box.replaceChildren(el('p', { class: 'muted', text: 'The post-renderer is not in this build.' }));
-    return;
-  }
-  const summary = core.explainInjection(input);
-  app.injection = summary;
-  box.replaceChildren(...renderInjection(summary));
+  const explanation = core.explainInjection(input);
+  app.injection = explanation;
+  $('#injection').replaceChildren(...renderInjection(explanation));
 }
 
-function renderInjection(summary) {
-  const out = [];
-  for (const problem of summary.diagnostics || []) {
-    out.push(el('p', { class: `diag-inline ${problem.severity}`, text: problem.message }));
-  }
-  for (const section of summary.sections || []) {
-    const rows = (section.items || []).map((item) =>
-      el('tr', {}, el('th', { text: item.label }), el('td', {}, el('code', { text: item.value }))),
+function table(rows) {
+  const body = rows
+    .filter(Boolean)
+    .map(([label, value]) =>
+      el('tr', {}, el('th', { text: label }), el('td', {}, value instanceof Node ? value : el('code', { text: String(value) }))),
     );
+  return el('table', {}, el('tbody', {}, body));
+}
+
+function section(kind, title, ...children) {
+  return el('section', { class: 'inject', 'data-kind': kind }, el('h3', {}, ...[title].flat()), ...children);
+}
+
+function renderInjection(explanation) {
+  if (!explanation.ok) {
+    return [
+      el('p', { class: 'diag-inline error', text: explanation.error.message }),
+      el('p', { class: 'muted', text: 'Fix the values to see what the post-renderer injects.' }),
+    ];
+  }
+  const s = explanation.summary;
+  const out = [
+    el(
+      'p',
+      { class: 'muted intro' },
+      'For these values, ',
+      el('code', { text: 'helm install … --post-renderer mcp-chart' }),
+      ` changes ${s.changed.length} of the chart's documents` +
+        (s.documentsOut > s.documents ? ` and adds ${s.documentsOut - s.documents}` : '') +
+        ` (release "${explanation.release}").`,
+    ),
+  ];
+  for (const w of s.workloads) {
+    const g = w.gateway;
+    if (!g) {
+      out.push(
+        section(
+          'workload',
+          [el('code', { text: w.object }), ' · no stdio gateway'],
+          el('p', {
+            text:
+              `Transport ${w.transport}: the server container serves clients itself.` +
+              (w.annotationRemoved ? ' The mcp-chart/transport annotation is removed.' : ''),
+          }),
+        ),
+      );
+      continue;
+    }
+    if (g.alreadyInjected) {
+      out.push(section('gateway', [el('code', { text: w.object }), ' · gateway already injected'], el('p', { text: 'Left as is.' })));
+      continue;
+    }
     out.push(
-      el(
-        'section',
-        { class: 'inject', 'data-kind': section.kind },
-        el('h3', { text: section.title }),
-        section.note ? el('p', { class: 'muted', text: section.note }) : null,
-        rows.length ? el('table', {}, el('tbody', {}, rows)) : null,
+      section(
+        'gateway',
+        [el('code', { text: w.object }), ' · stdio gateway'],
+        el('p', {}, 'Container ', el('code', { text: g.replacedContainer }), ' is replaced by ', el('code', { text: 'mcp-gateway' }), ', which spawns the stdio server(s) as child processes.'),
+        table([
+          ['image', g.image],
+          ['listens on', `port ${g.port} (named http)`],
+          g.setupSteps.length ? ['setup steps (sh)', el('ol', {}, g.setupSteps.map((step) => el('li', {}, el('code', { text: step }))))] : null,
+          ['proxy', `mcp-proxy ${words(g.proxyArgs)}`],
+          ['default server', g.defaultServer ? words(g.defaultServer) + (g.defaultServerSource ? `  (from ${g.defaultServerSource})` : '') : 'none'],
+          g.probesAdded.length ? ['probes added', g.probesAdded.join(', ')] : null,
+          g.probesKept.length ? ['probes kept', g.probesKept.join(', ')] : null,
+        ]),
+      ),
+    );
+    if (g.configMap) {
+      out.push(
+        section(
+          'servers',
+          ['Named servers · ConfigMap ', el('code', { text: g.configMap })],
+          table(
+            g.namedServers.map((n) => [
+              `/servers/${n.name}/sse${n.enabled ? '' : ' (disabled)'}`,
+              words([n.command, ...n.args]) + (n.env.length ? `   env: ${n.env.join(', ')}` : ''),
+            ]),
+          ),
+          el('details', {}, el('summary', {}, el('code', { text: 'servers.json' }), ' (mounted read-only)'), el('pre', { text: g.serversJson })),
+          g.serversChecksum ? el('p', { class: 'muted' }, 'pod annotation ', el('code', { text: `mcp-chart/servers-checksum: ${g.serversChecksum.slice(0, 16)}…` })) : null,
+        ),
+      );
+    }
+  }
+  for (const svc of s.services) {
+    out.push(
+      section(
+        'service',
+        el('code', { text: svc.object }),
+        el('p', { text: svc.retargeted.length ? `targetPort set to http for ${svc.retargeted.join(', ')}` : 'Already reaches the port named http: unchanged.' }),
       ),
     );
   }
-  if (out.length === 0) out.push(el('p', { class: 'muted', text: 'Nothing: the post-renderer leaves these manifests unchanged.' }));
+  for (const ing of s.ingresses) {
+    out.push(
+      section(
+        'ingress',
+        [el('code', { text: ing.object }), ` · ${ing.controller ?? 'unknown controller'}${ing.class ? ` (class ${ing.class})` : ''}`],
+        ing.added.length ? table(ing.added.map(([k, v]) => [`+ ${k}`, JSON.stringify(v)])) : null,
+        ing.kept.length ? el('p', { class: 'muted', text: `Kept as you set them: ${ing.kept.join(', ')}` }) : null,
+        ing.note ? el('p', { class: 'muted', text: ing.note }) : null,
+      ),
+    );
+  }
+  for (const route of s.httpRoutes) {
+    out.push(
+      section(
+        'httproute',
+        el('code', { text: route.object }),
+        table(
+          route.rules.map((r) => [
+            `rule ${r.rule}`,
+            r.added ? `+ timeouts {request: ${r.added[0]}, backendRequest: ${r.added[1]}}` : 'has its own timeouts: kept',
+          ]),
+        ),
+      ),
+    );
+  }
+  if (s.notes.length) out.push(section('notes', 'Notes', el('ul', {}, s.notes.map((n) => el('li', { text: n })))));
   return out;
 }
 
 function postRenderNow() {
-  if (typeof core.postRender !== 'function') return;
   const manifests = app.manifestsView.state.doc.toString();
-  const text = app.valuesView.state.doc.toString();
-  const result = core.postRender({ manifests, values: [{ name: VALUES_NAME, text }], sets: setArgs() });
-  const outText = result.output ?? '';
-  app.outputView.dispatch({ changes: { from: 0, to: app.outputView.state.doc.length, insert: outText } });
-  const list = $('#postrender-diagnostics');
-  list.replaceChildren(
-    ...result.diagnostics.map((d) =>
-      el('li', { class: `diag ${d.severity}` }, el('span', { class: 'sev', text: d.severity }), el('div', { class: 'msg', text: d.message })),
-    ),
-  );
+  const input = { manifests };
+  if ($('#pr-values').checked) {
+    input.values = { files: [{ name: VALUES_NAME, text: app.valuesView.state.doc.toString() }], sets: setArgs() };
+  }
+  const result = core.postRender(input);
+  app.postRendered = result;
+  const outText = result.ok ? result.output : '';
+  if (app.outputView.state.doc.toString() !== outText) {
+    app.outputView.dispatch({ changes: { from: 0, to: app.outputView.state.doc.length, insert: outText } });
+  }
+  const problems = $('#postrender-diagnostics');
+  problems.replaceChildren();
+  if (!result.ok) {
+    const e = result.error;
+    const item = el(
+      'li',
+      { class: 'diag error', tabindex: 0 },
+      el('span', { class: 'sev', text: 'error' }),
+      el('span', { class: 'loc', text: e.line !== null ? `${e.source === 'manifests' ? 'input' : e.source} ${e.line}:${e.column}` : '' }),
+      el('span', {}),
+      el('div', { class: 'msg', text: e.message }),
+    );
+    if (e.source === 'manifests' && e.line !== null) {
+      item.dataset.line = e.line;
+      item.addEventListener('click', () => {
+        const v = app.manifestsView;
+        v.dispatch({ selection: { anchor: offsetOf(v.state.doc, e.line, e.column ?? 1) }, scrollIntoView: true });
+        v.focus();
+      });
+    }
+    problems.append(item);
+  }
   $('#postrender-summary').textContent = result.ok
-    ? `${result.changed ?? 0} of ${result.documents ?? 0} documents changed`
-    : 'post-render failed: no output';
+    ? `${result.summary.changed.length} of ${result.summary.documents} documents changed` +
+      (result.summary.documentsOut > result.summary.documents ? `, ${result.summary.documentsOut - result.summary.documents} added` : '')
+    : 'refused: no output';
 }
 const postRenderSoon = debounce(postRenderNow, 250);
 
@@ -440,6 +565,7 @@ async function start() {
   app.manifestsView = makeEditor($('#manifests-editor'), '', { onChange: () => postRenderSoon(), label: 'helm template output' });
   app.outputView = makeEditor($('#output-editor'), '', { readOnly: true, label: 'post-render output' });
 
+  $('#pr-values').addEventListener('change', () => postRenderSoon.now());
   $('#sets').addEventListener('input', () => {
     validateSoon();
     postRenderSoon();

@@ -3,9 +3,10 @@
 //! core, serialize.
 //!
 //! Problems in the user's documents (broken YAML, schema errors, a `--set`
-//! that does not parse) come back as diagnostics; only misuse of the API (an
-//! argument of the wrong shape) throws. Lines and columns are 1-based and
-//! columns count UTF-16 code units, as JavaScript strings and editors do.
+//! that does not parse, manifests the post-renderer refuses) come back as
+//! data; only misuse of the API (an argument of the wrong shape) throws.
+//! Lines and columns are 1-based and columns count UTF-16 code units, as
+//! JavaScript strings and editors do (the core counts characters).
 
 mod columns;
 mod dto;
@@ -15,7 +16,10 @@ use serde::Serialize;
 use wasm_bindgen::prelude::{wasm_bindgen, JsError, JsValue};
 
 pub use columns::utf16_column;
-pub use dto::{Diagnostic, ValidateInput, ValidateResult, ValuesFile};
+pub use dto::{
+    explain_injection, post_render, validate, Diagnostic, Explanation, PostRenderFailure,
+    PostRenderInput, PostRenderResult, ValidateResult, ValuesFile, ValuesInput,
+};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = include_str!("types.d.ts");
@@ -27,13 +31,32 @@ pub fn values_schema() -> String {
 }
 
 /// Validates values files (merged in order over the chart defaults, then the
-/// `--set` arguments) and returns every diagnostic.
+/// `--set` and `--set-string` arguments), as `mcp-chart validate` does.
 #[wasm_bindgen(js_name = validate, unchecked_return_type = "ValidateResult")]
-pub fn validate(
-    #[wasm_bindgen(unchecked_param_type = "ValidateInput")] input: JsValue,
+pub fn validate_js(
+    #[wasm_bindgen(unchecked_param_type = "ValuesInput")] input: JsValue,
 ) -> Result<JsValue, JsError> {
-    let input: ValidateInput = from_js(input, "validate")?;
-    to_js(&dto::validate(&input))
+    let input: ValuesInput = from_js(input, "validate")?;
+    to_js(&validate(&input))
+}
+
+/// Post-renders a manifest stream, as `mcp-chart post-render` does.
+#[wasm_bindgen(js_name = postRender, unchecked_return_type = "PostRenderResult")]
+pub fn post_render_js(
+    #[wasm_bindgen(unchecked_param_type = "PostRenderInput")] input: JsValue,
+) -> Result<JsValue, JsError> {
+    let input: PostRenderInput = from_js(input, "postRender")?;
+    to_js(&post_render(&input))
+}
+
+/// What the post-renderer will inject for these values (it post-renders a
+/// sketch of the chart's output for them).
+#[wasm_bindgen(js_name = explainInjection, unchecked_return_type = "Explanation")]
+pub fn explain_injection_js(
+    #[wasm_bindgen(unchecked_param_type = "ValuesInput")] input: JsValue,
+) -> Result<JsValue, JsError> {
+    let input: ValuesInput = from_js(input, "explainInjection")?;
+    to_js(&explain_injection(&input))
 }
 
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
