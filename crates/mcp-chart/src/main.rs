@@ -5,6 +5,7 @@
 
 mod commands;
 mod exit_status;
+mod render;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Print the chart's values JSON Schema (or write the committed copies).
     Schema(commands::schema::SchemaArgs),
+    /// Check values files the way Helm reads them (file:line:col diagnostics).
+    Validate(commands::validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Schema(args) => commands::schema::run(&args),
+        Command::Validate(args) => commands::validate::run(&args),
     };
     match result {
         Ok(status) => status.into(),

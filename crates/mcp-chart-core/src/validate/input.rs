@@ -76,10 +76,20 @@ pub(crate) fn yaml_error(name: &str, source: usize, error: &YamlError) -> Diagno
             format!("the file is not valid UTF-8 (first bad byte at offset {offset})"),
             "save the file as UTF-8; Helm reads values files as UTF-8",
         ),
+        YamlError::Syntax { message, .. } if message.contains("recursion limit") => (
+            "yaml-limit",
+            "nesting depth exceeds the YAML parser's limit".to_string(),
+            "values files are small, shallow maps; this one looks generated or hostile",
+        ),
+        YamlError::Syntax { message, .. } if message.contains("tab") => (
+            "yaml-syntax",
+            format!("invalid YAML: {message}"),
+            "indent with spaces: YAML does not allow tabs in indentation",
+        ),
         YamlError::Syntax { message, .. } => (
             "yaml-syntax",
             format!("invalid YAML: {message}"),
-            "fix the YAML syntax here; Helm cannot read this file either",
+            "the YAML parser stopped here; the mistake may be just before (an unclosed `[`, `{` or quote, or a wrong indent)",
         ),
         YamlError::Limit { what, limit, .. } => (
             "yaml-limit",

@@ -57,11 +57,9 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
                     "`{shown}`: expected {expected}, found {}",
                     describe(&instance)
                 );
-                let mut d = ctx.diag("schema-type", &pointer, message);
-                if let Some(help) = type_help(ctx, &pointer, &instance, &expected, hazards) {
-                    d = d.with_help(help);
-                }
-                out.push(d);
+                let help = type_help(ctx, &pointer, &instance, &expected, hazards)
+                    .unwrap_or_else(|| generic_type_help(&expected));
+                out.push(ctx.diag("schema-type", &pointer, message).with_help(help));
             }
             ValidationErrorKind::Enum { options } => {
                 let choices: Vec<&str> = options
@@ -95,6 +93,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
                     &instance,
                     "less than the minimum",
                     limit,
+                    &schema_path,
                 ));
             }
             ValidationErrorKind::Maximum { limit }
@@ -106,6 +105,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
                     &instance,
                     "greater than the maximum",
                     limit,
+                    &schema_path,
                 ));
             }
             ValidationErrorKind::Required { property } => {
@@ -120,7 +120,10 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
                 );
             }
             _ => {
-                out.push(ctx.diag("schema-invalid", &pointer, format!("`{shown}`: {error}")));
+                out.push(
+                    ctx.diag("schema-invalid", &pointer, format!("`{shown}`: {error}"))
+                        .with_help("`mcp-chart schema` prints what every key accepts"),
+                );
             }
         }
     }
@@ -133,6 +136,7 @@ fn range(
     instance: &Value,
     relation: &str,
     limit: &Value,
+    schema_path: &str,
 ) -> Diagnostic {
     let last = pointer.rsplit('/').next().unwrap_or_default();
     let is_port = last == "port" || last.ends_with("Port");
@@ -146,10 +150,29 @@ fn range(
         pointer,
         format!("`{shown}`: {instance} is {relation} {limit}"),
     );
-    if is_port {
-        d.with_help("ports are numbers from 1 to 65535")
-    } else {
-        d
+    let bounds = parent_schema(schema_path);
+    let min = bounds.and_then(|b| b.get("minimum"));
+    let max = bounds.and_then(|b| b.get("maximum"));
+    let help = match (min, max) {
+        _ if is_port => "ports are numbers from 1 to 65535".to_string(),
+        (Some(lo), Some(hi)) => format!("use a number from {lo} to {hi}"),
+        (Some(lo), None) => format!("use a number of at least {lo}"),
+        (None, Some(hi)) => format!("use a number of at most {hi}"),
+        (None, None) => format!("use a number not {relation} {limit}"),
+    };
+    d.with_help(help)
+}
+
+/// What to write, by expected type.
+fn generic_type_help(expected: &str) -> String {
+    match expected {
+        "integer" => "write a whole number without quotes, such as `3000`".to_string(),
+        "number" => "write a number without quotes".to_string(),
+        "string" => "write text; quote it when it looks like a number or a boolean".to_string(),
+        "boolean" => "write `true` or `false`".to_string(),
+        "a list" => "write a list: one `- item` line per entry, or `[a, b]`".to_string(),
+        "a map" => "write `key: value` lines indented under this key, or `{}` for none".to_string(),
+        other => format!("write {other} here"),
     }
 }
 

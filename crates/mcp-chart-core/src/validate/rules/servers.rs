@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::blank;
+use crate::location::Location;
 use crate::validate::context::{child, Ctx};
 use crate::validate::diagnostic::Diagnostic;
 use crate::validate::scalar_pos::{json_char_column, line_col, locate_in_scalar};
@@ -148,8 +149,22 @@ pub(crate) fn json_diag(
     offset: usize,
 ) -> Diagnostic {
     let (line, column) = line_col(json, offset);
+    // Underline the JSON string that starts at `offset`, when it is one.
+    let len = json
+        .get(offset..)
+        .and_then(|rest| {
+            serde_json::Deserializer::from_str(rest)
+                .into_iter::<String>()
+                .next()
+        })
+        .and_then(Result::ok)
+        .and_then(|s| serde_json::to_string(&s).ok())
+        .map_or(0, |quoted| quoted.chars().count());
     ctx.diag_in(code, JSON, message, |text, origin| {
-        (locate_in_scalar(text, origin.value, line, column), None)
+        let start = locate_in_scalar(text, origin.value, line, column);
+        let end = (len > 0 && start != origin.value.start)
+            .then(|| Location::new(start.line, start.column + u32::try_from(len).unwrap_or(0)));
+        (start, end)
     })
 }
 
