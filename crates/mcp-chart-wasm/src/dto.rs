@@ -264,6 +264,24 @@ pub fn post_render(input: &PostRenderInput) -> PostRenderResult {
     }
 }
 
+/// What `explainInjection` takes: values, and the release name to sketch.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExplainInput {
+    /// `-f` files, in order.
+    #[serde(default)]
+    pub files: Vec<ValuesFile>,
+    /// `--set` arguments, in order.
+    #[serde(default)]
+    pub sets: Vec<String>,
+    /// `--set-string` arguments, applied after `sets`.
+    #[serde(default)]
+    pub set_strings: Vec<String>,
+    /// The release name (default [`sketch::RELEASE`]).
+    #[serde(default)]
+    pub release: Option<String>,
+}
+
 /// What `explainInjection` returns: the post-render of the chart sketch for
 /// the values.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -283,10 +301,20 @@ pub struct Explanation {
 }
 
 /// What the post-renderer will inject for these values.
-pub fn explain_injection(input: &ValuesInput) -> Explanation {
+pub fn explain_injection(input: &ExplainInput) -> Explanation {
+    let release = input
+        .release
+        .clone()
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| sketch::RELEASE.to_string());
+    let input = &ValuesInput {
+        files: input.files.clone(),
+        sets: input.sets.clone(),
+        set_strings: input.set_strings.clone(),
+    };
     let mut out = Explanation {
         ok: false,
-        release: sketch::RELEASE.to_string(),
+        release,
         manifests: String::new(),
         summary: None,
         error: None,
@@ -298,7 +326,7 @@ pub fn explain_injection(input: &ValuesInput) -> Explanation {
             return out;
         }
     };
-    match sketch::render(&merged.json) {
+    match sketch::render(&merged.json, &out.release) {
         Ok(text) => out.manifests = text,
         Err(message) => {
             out.error = Some(PostRenderFailure {
@@ -337,6 +365,13 @@ mod tests {
         }
     }
 
+    fn explain(text: &str) -> ExplainInput {
+        ExplainInput {
+            files: values(text).files,
+            ..ExplainInput::default()
+        }
+    }
+
     #[test]
     fn columns_after_an_astral_character_are_utf16() {
         let r = validate(&values(
@@ -371,7 +406,7 @@ mod tests {
     #[test]
     fn explains_the_gateway_for_named_servers() {
         let text = "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    servers:\n      time:\n        command: uvx\n        args: [mcp-server-time]\n";
-        let e = explain_injection(&values(text));
+        let e = explain_injection(&explain(text));
         assert!(e.ok, "{:?}", e.error);
         let summary = e.summary.expect("a summary");
         let gateway = summary.workloads[0].gateway.as_ref().expect("a gateway");
@@ -381,7 +416,7 @@ mod tests {
 
     #[test]
     fn explains_why_the_chart_would_not_render() {
-        let e = explain_injection(&values("mode: node\n"));
+        let e = explain_injection(&explain("mode: node\n"));
         assert!(!e.ok);
         let error = e.error.expect("an error");
         assert!(error.message.contains("node.package is empty"), "{error:?}");

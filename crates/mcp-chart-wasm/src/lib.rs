@@ -17,8 +17,8 @@ use wasm_bindgen::prelude::{wasm_bindgen, JsError, JsValue};
 
 pub use columns::utf16_column;
 pub use dto::{
-    explain_injection, post_render, validate, Diagnostic, Explanation, PostRenderFailure,
-    PostRenderInput, PostRenderResult, ValidateResult, ValuesFile, ValuesInput,
+    explain_injection, post_render, validate, Diagnostic, ExplainInput, Explanation,
+    PostRenderFailure, PostRenderInput, PostRenderResult, ValidateResult, ValuesFile, ValuesInput,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -53,19 +53,25 @@ pub fn post_render_js(
 /// sketch of the chart's output for them).
 #[wasm_bindgen(js_name = explainInjection, unchecked_return_type = "Explanation")]
 pub fn explain_injection_js(
-    #[wasm_bindgen(unchecked_param_type = "ValuesInput")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ExplainInput")] input: JsValue,
 ) -> Result<JsValue, JsError> {
-    let input: ValuesInput = from_js(input, "explainInjection")?;
+    let input: ExplainInput = from_js(input, "explainInjection")?;
     to_js(&explain_injection(&input))
 }
 
+/// Reads an argument through `JSON.stringify` and serde_json, so it is read
+/// exactly as the CLI reads JSON and unknown fields (typos) are refused.
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|err| JsError::new(&format!("{what}: invalid argument: {err}")))
+    let invalid = |why: String| JsError::new(&format!("{what}: invalid argument: {why}"));
+    let text = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| invalid("expected an object".into()))?;
+    serde_json::from_str(&text).map_err(|err| invalid(err.to_string()))
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|err| JsError::new(&format!("cannot return the result: {err}")))
+    let text = serde_json::to_string(value)
+        .map_err(|err| JsError::new(&format!("cannot return the result: {err}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("cannot return the result"))
 }

@@ -9,7 +9,7 @@
 
 use serde_json::{json, Map, Value};
 
-/// The release name the sketch renders (and the playground's fixtures use).
+/// The release name the sketch renders by default (the playground's fixtures use it too).
 pub const RELEASE: &str = "playground";
 
 const CHART_YAML: &str = include_str!("../../../charts/mcp-server/Chart.yaml");
@@ -274,6 +274,25 @@ fn labels(values: &Value, release: &str) -> Map<String, Value> {
     string_map(&[get(values, &["additionalLabels"]), Some(&own)])
 }
 
+/// The chart's `mcp-server.selectorLabels`.
+fn selector_labels(values: &Value, release: &str) -> Value {
+    let name = if truthy(get(values, &["nameOverride"])) {
+        get_str(values, &["nameOverride"])
+    } else {
+        chart_field("name")
+    };
+    json!({ "app.kubernetes.io/name": name, "app.kubernetes.io/instance": release })
+}
+
+/// The chart's `mcp-server.podLabels`: podLabels under the common labels.
+fn pod_labels(values: &Value, labels: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = string_map(&[get(values, &["podLabels"])]);
+    for (k, v) in labels {
+        out.insert(k.clone(), v.clone());
+    }
+    sorted(out)
+}
+
 fn annotations(values: &Value, extra: Option<&Value>) -> Map<String, Value> {
     let mut map = string_map(&[get(values, &["additionalAnnotations"]), extra]);
     map.shift_remove("mcp-chart/transport");
@@ -303,7 +322,12 @@ fn insert_if(map: &mut Map<String, Value>, key: &str, value: Option<&Value>) {
     }
 }
 
-fn deployment(values: &Value, name: &str, labels: &Map<String, Value>) -> Result<Value, String> {
+fn deployment(
+    values: &Value,
+    name: &str,
+    release: &str,
+    labels: &Map<String, Value>,
+) -> Result<Value, String> {
     let spec = server_spec(values)?;
     let mut container = Map::new();
     container.insert("name".into(), json!("mcp-server"));
@@ -400,8 +424,12 @@ fn deployment(values: &Value, name: &str, labels: &Map<String, Value>) -> Result
         );
     }
     spec_map.insert(
+        "selector".into(),
+        json!({ "matchLabels": selector_labels(values, release) }),
+    );
+    spec_map.insert(
         "template".into(),
-        json!({ "metadata": { "labels": labels }, "spec": pod }),
+        json!({ "metadata": { "labels": pod_labels(values, labels) }, "spec": pod }),
     );
     Ok(json!({
         "apiVersion": "apps/v1",
@@ -411,7 +439,7 @@ fn deployment(values: &Value, name: &str, labels: &Map<String, Value>) -> Result
     }))
 }
 
-fn service(values: &Value, name: &str, labels: &Map<String, Value>) -> Value {
+fn service(values: &Value, name: &str, release: &str, labels: &Map<String, Value>) -> Value {
     let kind = get(values, &["service", "type"]);
     json!({
         "apiVersion": "v1",
@@ -425,6 +453,7 @@ fn service(values: &Value, name: &str, labels: &Map<String, Value>) -> Value {
                 "targetPort": "http",
                 "protocol": "TCP",
             }],
+            "selector": selector_labels(values, release),
         },
     })
 }
@@ -526,14 +555,17 @@ fn http_route(values: &Value, name: &str, labels: &Map<String, Value>) -> Value 
     })
 }
 
-/// The sketch of `helm template` for merged `values`, as a manifest stream;
-/// `Err` carries the message the chart fails the render with.
-pub fn render(values: &Value) -> Result<String, String> {
-    let name = fullname(values, RELEASE);
-    let labels = labels(values, RELEASE);
+/// The sketch of `helm template RELEASE` for merged `values`, as a manifest
+/// stream; `Err` carries the message the chart fails the render with.
+pub fn render(values: &Value, release: &str) -> Result<String, String> {
+    let name = fullname(values, release);
+    let labels = labels(values, release);
     let mut docs = vec![
-        ("service.yaml", service(values, &name, &labels)),
-        ("deployment.yaml", deployment(values, &name, &labels)?),
+        ("service.yaml", service(values, &name, release, &labels)),
+        (
+            "deployment.yaml",
+            deployment(values, &name, release, &labels)?,
+        ),
     ];
     if truthy(get(values, &["ingress", "enabled"])) {
         docs.push(("ingress.yaml", ingress(values, &name, &labels)));
@@ -569,17 +601,17 @@ mod tests {
     #[test]
     fn node_mode_runs_npx_and_fails_without_a_package() {
         let values = json!({"mode": "node", "node": {"image": "node:24", "package": "pkg", "version": "1.2"}, "container": {"port": 3000}, "service": {"port": 80}});
-        let text = render(&values).unwrap_or_default();
+        let text = render(&values, RELEASE).unwrap_or_default();
         assert!(text.contains("- npx\n"), "{text}");
         assert!(text.contains("- pkg@1.2\n"), "{text}");
-        let err = render(&json!({"mode": "node", "node": {"package": ""}})).unwrap_err();
+        let err = render(&json!({"mode": "node", "node": {"package": ""}}), RELEASE).unwrap_err();
         assert!(err.contains("node.package is empty"));
     }
 
     #[test]
     fn pip_mode_installs_then_runs_the_console_script() {
         let values = json!({"mode": "python", "python": {"package": "mcp-server-time[x]@2.0", "usePip": true, "preStart": ["echo $HOME"]}});
-        let doc = deployment(&values, "d", &Map::new()).unwrap_or_default();
+        let doc = deployment(&values, "d", RELEASE, &Map::new()).unwrap_or_default();
         assert_eq!(
             doc["spec"]["template"]["spec"]["containers"][0]["command"],
             json!([
@@ -595,7 +627,7 @@ mod tests {
     #[test]
     fn transport_annotation_has_sorted_keys() {
         let values = json!({"mode": "image", "image": {"repository": "r"}, "transport": {"type": "stdio", "http": {"z": 1, "a": 2}}});
-        let text = render(&values).unwrap_or_default();
+        let text = render(&values, RELEASE).unwrap_or_default();
         assert!(
             text.contains(r#"{\"http\":{\"a\":2,\"z\":1},\"type\":\"stdio\"}"#),
             "{text}"

@@ -41,6 +41,11 @@ export interface ValidateResult {
   diagnostics: Diagnostic[];
 }
 
+/** What `explainInjection` takes: values, and the release name of the sketch (default `playground`). */
+export interface ExplainInput extends ValuesInput {
+  release?: string | null;
+}
+
 export interface PostRenderInput {
   /** The manifest stream (`helm template` output). */
   manifests: string;
