@@ -30,4 +30,13 @@ stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target was
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
 stage "rust tests" tests cargo cargo test --workspace --locked
 
+# Browser playground (wasm/): build the WASM package and the static site, check
+# the rendered fixtures against the real chart, then the node parity tests
+# (wasm vs the native CLI) and the browser tests (headless Debian chromium).
+stage "playground: tools" scripts/install-tools.sh --serial chromium helm
+stage "playground: build" bash wasm/build.sh
+stage "playground: rendered fixtures" bash wasm/fixtures/render.sh --check
+stage "playground: CLI" cargo build -q -p mcp-chart --locked
+stage "playground: tests" tests playground node --test wasm/test/
+
 python3 scripts/sum-test-logs.py "$LOGS"
