@@ -28,6 +28,9 @@ enum Command {
     Schema(commands::schema::SchemaArgs),
     /// Check values files the way Helm reads them (file:line:col diagnostics).
     Validate(commands::validate::ValidateArgs),
+    /// Helm post-renderer: inject the stdio gateway and connection timeouts
+    /// into the manifests on stdin, write them to stdout.
+    PostRender(commands::post_render::PostRenderArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
+        Command::PostRender(args) => commands::post_render::run(&args),
     };
     match result {
         Ok(status) => status.into(),

@@ -345,6 +345,21 @@ fn apply_target(
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_string();
+                let already_added = out.insertions.values().flatten().any(|(_, v)| {
+                    v.pointer("/metadata/name").and_then(Value::as_str) == Some(cm_name.as_str())
+                        && v.pointer("/metadata/namespace") == cm.pointer("/metadata/namespace")
+                });
+                if already_added {
+                    return Err(PostRenderError::at(
+                        doc.start_place(),
+                        Problem::Conflict {
+                            message: format!(
+                                "another workload named {workload_name:?} already gets the ConfigMap \
+                                 {cm_name:?}; workload names must differ"
+                            ),
+                        },
+                    ));
+                }
                 if let Some(clash) = docs.iter().find(|d| {
                     d.kind.as_deref() == Some("ConfigMap")
                         && d.name.as_deref() == Some(cm_name.as_str())

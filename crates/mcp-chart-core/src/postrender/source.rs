@@ -30,11 +30,21 @@ pub fn from_annotation(doc: &Document<'_>, node: &Node) -> Result<Transport, Pos
         ));
     };
     serde_json::from_str::<Transport>(text).map_err(|err| {
+        let full = err.to_string();
+        let message = match full.rsplit_once(" at line ") {
+            Some((head, _)) if err.line() > 1 => format!(
+                "{head} (line {}, column {} of the annotation's JSON)",
+                err.line(),
+                err.column()
+            ),
+            Some((head, _)) => format!("{head} (column {} of the annotation's JSON)", err.column()),
+            None => full,
+        };
         PostRenderError::at(
             place,
             Problem::Transport {
                 source_name: format!("the {TRANSPORT_ANNOTATION} annotation"),
-                message: err.to_string(),
+                message,
             },
         )
     })

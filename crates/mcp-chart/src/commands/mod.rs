@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
+pub mod post_render;
 pub mod schema;
 pub mod validate;
