@@ -74,6 +74,11 @@ impl<'a> Ctx<'a> {
             .unwrap_or("")
     }
 
+    /// The name of source `source`.
+    pub fn source_name(&self, source: usize) -> Option<&'a str> {
+        self.merged.sources.get(source).map(String::as_str)
+    }
+
     /// The text of source `source`.
     pub fn source_text(&self, source: usize) -> Option<&'a str> {
         self.merged.source_text(source)

@@ -247,7 +247,15 @@ fn type_help(
             Some(format!("quote it to make it a string: \"{instance}\""))
         }
         (Value::String(s), _) if expected == "integer" && s.trim().parse::<i64>().is_ok() => {
-            Some(format!("write the number without quotes: {}", s.trim()))
+            let from_set_string = ctx
+                .origin(pointer)
+                .and_then(|o| ctx.source_name(o.source))
+                .is_some_and(|n| n.starts_with("--set-string "));
+            Some(if from_set_string {
+                "--set-string keeps every value a string: pass numbers with --set".to_string()
+            } else {
+                format!("write the number without quotes: {}", s.trim())
+            })
         }
         (Value::String(s), _) if expected == "boolean" => {
             let lower = s.to_ascii_lowercase();

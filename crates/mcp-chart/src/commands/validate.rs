@@ -105,12 +105,16 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
             .collect();
         let mut report = validate_bytes(&sources, &sets);
         report.ignore(&ignore);
-        let label = files
+        let mut label = files
             .iter()
             .map(|f| f.name.as_str())
-            .chain(sets.iter().map(|_| "--set"))
             .collect::<Vec<_>>()
             .join(" + ");
+        match sets.len() {
+            0 => {}
+            1 => label.push_str(" + 1 --set argument"),
+            n => label.push_str(&format!(" + {n} --set arguments")),
+        }
         reports.push((label, report));
     }
 
