@@ -189,13 +189,12 @@ fn classify_one<'a>(
     }
     *budget -= used;
     documents.retain(|d| d.kind != NodeKind::Null);
-    let root = match documents.len() {
-        0 => return Ok(doc),
-        1 => documents.pop().unwrap_or_else(|| unreachable_node()),
-        _ => {
-            doc.shape = Shape::Several;
-            return Ok(doc);
-        }
+    if documents.len() > 1 {
+        doc.shape = Shape::Several;
+        return Ok(doc);
+    }
+    let Some(root) = documents.pop() else {
+        return Ok(doc);
     };
     let NodeKind::Map(_) = root.kind else {
         doc.shape = Shape::NotAMap;
@@ -241,13 +240,6 @@ fn classify_one<'a>(
         doc.node = Some(root);
     }
     Ok(doc)
-}
-
-fn unreachable_node() -> Node {
-    Node {
-        kind: NodeKind::Null,
-        span: Default::default(),
-    }
 }
 
 fn yaml_error(doc: &Document<'_>, err: YamlError) -> PostRenderError {

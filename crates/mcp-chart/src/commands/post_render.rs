@@ -61,10 +61,25 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
         .clone()
         .or_else(|| std::env::var_os(ERROR_FILE_ENV).map(PathBuf::from))
         .filter(|p| !p.as_os_str().is_empty());
+    let result = run_with(args, error_file.as_ref());
+    if let (Err(err), Some(path)) = (&result, &error_file) {
+        let broken_pipe = err.chain().any(|cause| {
+            cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        });
+        if !broken_pipe {
+            let _ = std::fs::write(path, format!("mcp-chart post-render: error: {err:#}\n"));
+        }
+    }
+    result
+}
+
+fn run_with(args: &PostRenderArgs, error_file: Option<&PathBuf>) -> anyhow::Result<ExitStatus> {
     let input = read_input(args.input.as_ref())?;
     let options = match options(args)? {
         Ok(options) => options,
-        Err(message) => return Ok(fail(&message, error_file.as_ref(), args.check)),
+        Err(message) => return Ok(fail(&message, error_file, args.check)),
     };
     match postrender::post_render_bytes(&input, &options) {
         Ok(rendered) => {
@@ -77,7 +92,7 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
             stdout.flush()?;
             Ok(ExitStatus::Success)
         }
-        Err(err) => Ok(fail(&describe(&err), error_file.as_ref(), args.check)),
+        Err(err) => Ok(fail(&describe(&err), error_file, args.check)),
     }
 }
 
@@ -141,17 +156,11 @@ fn options(args: &PostRenderArgs) -> anyhow::Result<Result<PostRenderOptions, St
     }
     let mut texts = Vec::new();
     for path in &args.values {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("reading values file {}", path.display()))?;
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("reading values file {}", path.display()))?;
         match mcp_chart_core::yaml::decode_utf8(&bytes) {
             Ok(text) => texts.push((path.display().to_string(), text.to_string())),
-            Err(err) => {
-                return Ok(Err(format!(
-                    "{}:{}: {err}",
-                    path.display(),
-                    err.location()
-                )))
-            }
+            Err(err) => return Ok(Err(format!("{}:{}: {err}", path.display(), err.location()))),
         }
     }
     let sources: Vec<ValuesSource<'_>> = texts

@@ -161,11 +161,14 @@ pub fn backend_services(ingress: &Value) -> Vec<String> {
     out
 }
 
+/// Annotations added, and keys kept because they were already set.
+pub type AnnotationChanges = (Vec<(String, String)>, Vec<String>);
+
 /// Adds the missing annotations; returns (added, kept because already set).
 pub fn add_annotations(
     ingress: &mut Value,
     wanted: &[(String, String)],
-) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+) -> Result<AnnotationChanges, String> {
     let mut added = Vec::new();
     let mut kept = Vec::new();
     if wanted.is_empty() {
