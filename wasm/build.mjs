@@ -4,7 +4,9 @@
 // Expects wasm/pkg/ from wasm-bindgen (wasm/build.sh runs both).
 import * as esbuild from 'esbuild';
 import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,7 +66,7 @@ async function main() {
   }
   await rm(dist, { recursive: true, force: true });
   await mkdir(dist, { recursive: true });
-  const result = await esbuild.build({
+  await esbuild.build({
     entryPoints: { playground: join(here, 'src', 'main.js'), 'playground-style': join(here, 'src', 'playground.css') },
     bundle: true,
     format: 'esm',
@@ -76,7 +78,6 @@ async function main() {
     legalComments: 'linked',
     plugins: [examplesPlugin],
     logLevel: 'warning',
-    metafile: true,
   });
   // One CSS file named as index.html links it.
   await copyFile(join(dist, 'playground-style.css'), join(dist, 'playground.css'));
@@ -84,8 +85,25 @@ async function main() {
   await rm(join(dist, 'playground-style.css.map'), { force: true });
   await copyFile(join(here, 'index.html'), join(dist, 'index.html'));
   await copyFile(join(pkg, 'mcp_chart_wasm_bg.wasm'), join(dist, 'mcp_chart_wasm_bg.wasm'));
-  const js = result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('playground.js'))];
-  await writeFile(join(dist, 'build-info.json'), JSON.stringify({ jsBytes: js ? js.bytes : null }, null, 2) + '\n');
+  // Sizes as `gzip -9` reports them (what DESIGN §8 quotes); zlib if there is no gzip.
+  const gzipped = (bytes) => {
+    const r = spawnSync('gzip', ['-9', '-c'], { input: bytes, maxBuffer: 1 << 30 });
+    return r.status === 0 ? r.stdout.length : gzipSync(bytes, { level: 9 }).length;
+  };
+  const wasm = readFileSync(join(dist, 'mcp_chart_wasm_bg.wasm'));
+  const js = readFileSync(join(dist, 'playground.js'));
+  const size = {
+    wasmBytes: wasm.length,
+    wasmGzipBytes: gzipped(wasm),
+    jsBytes: js.length,
+    jsGzipBytes: gzipped(js),
+  };
+  await writeFile(join(dist, 'size.json'), JSON.stringify(size, null, 2) + '\n');
+  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+  console.log(
+    `wasm/dist/mcp_chart_wasm_bg.wasm: ${size.wasmBytes} bytes raw (${kib(size.wasmBytes)}), ${size.wasmGzipBytes} gzip -9 (${kib(size.wasmGzipBytes)}); ` +
+      `playground.js: ${kib(size.jsBytes)} raw, ${kib(size.jsGzipBytes)} gzip`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

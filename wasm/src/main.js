@@ -2,8 +2,8 @@
 // WebAssembly core, with schema help, the diagnostics, what the post-renderer
 // will inject, and a post-render preview.
 import { EditorView, basicSetup } from 'codemirror';
-import { EditorState } from '@codemirror/state';
-import { hoverTooltip, keymap } from '@codemirror/view';
+import { EditorState, StateEffect, StateField, RangeSetBuilder } from '@codemirror/state';
+import { Decoration, hoverTooltip, keymap } from '@codemirror/view';
 import { indentWithTab } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
 import { indentService } from '@codemirror/language';
@@ -302,6 +302,50 @@ function renderInjection(explanation) {
   return out;
 }
 
+// Lines of the output that belong to documents the post-renderer changed or
+// added (documents whose text is not in the input), highlighted.
+const setChanged = StateEffect.define();
+const changedLine = Decoration.line({ class: 'cm-changed-line' });
+const changedField = StateField.define({
+  create: () => Decoration.none,
+  update(value, tr) {
+    for (const e of tr.effects) if (e.is(setChanged)) return e.value;
+    return tr.docChanged ? Decoration.none : value;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+/** Documents of a stream as [startLine, endLine, text] (1-based lines), split at `---` lines. */
+function documentsOf(text) {
+  const lines = text.split('\n');
+  const docs = [];
+  let start = 0;
+  for (let i = 1; i <= lines.length; i += 1) {
+    if (i === lines.length || /^---(\s|$)/.test(lines[i])) {
+      docs.push([start + 1, i, lines.slice(start, i).join('\n').replace(/\r/g, '')]);
+      start = i;
+    }
+  }
+  return docs;
+}
+
+function markChanged(view, input, output) {
+  const known = new Set(documentsOf(input).map((d) => d[2].trimEnd()));
+  const builder = new RangeSetBuilder();
+  let first = null;
+  for (const [from, to, text] of documentsOf(output)) {
+    if (known.has(text.trimEnd()) || text.trim() === '') continue;
+    first ??= from;
+    for (let n = from; n <= Math.min(to, view.state.doc.lines); n += 1) {
+      const line = view.state.doc.line(n);
+      builder.add(line.from, line.from, changedLine);
+    }
+  }
+  view.dispatch({
+    effects: [setChanged.of(builder.finish()), ...(first ? [EditorView.scrollIntoView(view.state.doc.line(first).from, { y: 'start' })] : [])],
+  });
+}
+
 function postRenderNow() {
   const manifests = app.manifestsView.state.doc.toString();
   const input = { manifests };
@@ -314,6 +358,7 @@ function postRenderNow() {
   if (app.outputView.state.doc.toString() !== outText) {
     app.outputView.dispatch({ changes: { from: 0, to: app.outputView.state.doc.length, insert: outText } });
   }
+  markChanged(app.outputView, manifests, outText);
   const problems = $('#postrender-diagnostics');
   problems.replaceChildren();
   if (!result.ok) {
@@ -338,7 +383,8 @@ function postRenderNow() {
   }
   $('#postrender-summary').textContent = result.ok
     ? `${result.summary.changed.length} of ${result.summary.documents} documents changed` +
-      (result.summary.documentsOut > result.summary.documents ? `, ${result.summary.documentsOut - result.summary.documents} added` : '')
+      (result.summary.documentsOut > result.summary.documents ? `, ${result.summary.documentsOut - result.summary.documents} added` : '') +
+      (result.summary.documentsOut > 0 && result.summary.changed.length + result.summary.documentsOut - result.summary.documents > 0 ? ' (highlighted)' : '')
     : 'refused: no output';
 }
 const postRenderSoon = debounce(postRenderNow, 250);
@@ -504,7 +550,7 @@ const editorTheme = EditorView.theme({
   '.cm-content': { paddingBottom: '2em' },
 });
 
-function makeEditor(parent, doc, { onChange, readOnly = false, label } = {}) {
+function makeEditor(parent, doc, { onChange, readOnly = false, label, extra = [] } = {}) {
   return new EditorView({
     parent,
     state: EditorState.create({
@@ -519,6 +565,7 @@ function makeEditor(parent, doc, { onChange, readOnly = false, label } = {}) {
         EditorView.contentAttributes.of({ 'aria-label': label }),
         readOnly ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : [],
         onChange ? EditorView.updateListener.of((u) => u.docChanged && onChange(u)) : [],
+        extra,
       ],
     }),
   });
@@ -563,7 +610,7 @@ async function start() {
     }),
   });
   app.manifestsView = makeEditor($('#manifests-editor'), '', { onChange: () => postRenderSoon(), label: 'helm template output' });
-  app.outputView = makeEditor($('#output-editor'), '', { readOnly: true, label: 'post-render output' });
+  app.outputView = makeEditor($('#output-editor'), '', { readOnly: true, label: 'post-render output', extra: [changedField] });
 
   $('#pr-values').addEventListener('change', () => postRenderSoon.now());
   $('#sets').addEventListener('input', () => {

@@ -242,6 +242,18 @@ describe('playground in Chromium', () => {
     const output = await page.evaluate(() => window.playground.outputView.state.doc.toString());
     assert.match(output, /name: mcp-gateway/);
     assert.match(output, /servers\.json/);
+    assert.match(await page.textContent('#postrender-summary'), /documents changed, 1 added/);
+    assert.ok((await page.locator('#output-editor .cm-changed-line').count()) > 0, 'changed documents are highlighted');
+    // With the editor's values as --values (they win over the annotation), a
+    // server name that cannot be a URL path segment makes the post-renderer
+    // refuse the stream: no output, and the reason.
+    await page.check('#pr-values');
+    await page.waitForFunction(() => window.playground.postRendered?.ok === true);
+    await page.fill('#sets', 'transport.stdioGateway.servers.bad name.command=x');
+    await page.waitForFunction(() => window.playground.postRendered?.ok === false);
+    assert.match(await page.textContent('#postrender-diagnostics'), /named server "bad name"/);
+    assert.equal(await page.evaluate(() => window.playground.outputView.state.doc.length), 0);
+    assert.match(await page.textContent('#postrender-summary'), /refused/);
     await page.close();
   });
 
