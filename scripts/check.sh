@@ -29,6 +29,8 @@ stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --targe
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
 stage "rust tests" tests cargo cargo test --workspace --locked
+stage "chart e2e (helm 3.17/3.18/4)" tests chart-e2e bash tests/e2e/run.sh
+stage "gateway e2e" tests gateway-e2e bash tests/gateway_e2e/run.sh
 
 # Browser playground (wasm/): build the WASM package and the static site, check
 # the rendered fixtures against the real chart, then the node parity tests

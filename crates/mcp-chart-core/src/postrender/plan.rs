@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use crate::model::{Transport, TransportType};
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::NodeKind;
 
 use super::classify::{Document, TRANSPORT_ANNOTATION};
 use super::error::{PostRenderError, Problem, StreamPlace};
@@ -47,17 +47,10 @@ struct Work<'d, 'a> {
 impl Work<'_, '_> {
     fn value(&mut self, index: usize) -> Option<&mut Value> {
         if !self.values.contains_key(&index) {
-            let node = self.docs.get(index)?.node.as_ref()?;
+            let node = self.docs.get(index)?.tree()?;
             self.values.insert(index, node.to_json());
         }
         self.values.get_mut(&index)
-    }
-
-    fn peek(&self, index: usize) -> Option<Value> {
-        if let Some(v) = self.values.get(&index) {
-            return Some(v.clone());
-        }
-        self.docs.get(index)?.node.as_ref().map(Node::to_json)
     }
 }
 
@@ -187,7 +180,8 @@ fn values_place(doc: &Document<'_>, origin: ValuesOrigin) -> StreamPlace {
 
 /// Location of container `index` of a workload's pod template, when found.
 fn container_place(doc: &Document<'_>, index: usize) -> StreamPlace {
-    let node = doc.node.as_ref().and_then(|n| {
+    let tree = doc.tree();
+    let node = tree.as_ref().and_then(|n| {
         n.get("spec")?
             .get("template")?
             .get("spec")?
@@ -388,7 +382,7 @@ fn apply_target(
 
     // Services that select the workload's pods.
     let pod_labels = work
-        .peek(target.doc)
+        .value(target.doc)
         .and_then(|v| v.pointer("/spec/template/metadata/labels").cloned());
     let pod_labels = string_map(pod_labels.as_ref());
     let mut service_names = HashSet::new();
@@ -396,14 +390,12 @@ fn apply_target(
         .iter()
         .filter(|d| d.is("Service") && same_namespace(d, doc))
     {
-        let Some(value) = work.peek(svc.index) else {
-            continue;
-        };
-        let selector = string_map(value.pointer("/spec/selector"));
-        let selects = !selector.is_empty()
-            && selector
-                .iter()
-                .all(|(k, v)| pod_labels.get(k).is_some_and(|l| l == v));
+        let selects = !svc.selector.is_empty()
+            && svc.selector.iter().all(|(k, v)| {
+                pod_labels
+                    .get(k)
+                    .is_some_and(|l| l.as_str() == Some(v.as_str()))
+            });
         if !selects {
             continue;
         }
@@ -455,16 +447,10 @@ fn apply_target(
             .iter()
             .filter(|d| d.is("Ingress") && same_namespace(d, doc))
         {
-            let Some(value) = work.peek(ing.index) else {
-                continue;
-            };
-            if !ingress::backend_services(&value)
-                .iter()
-                .any(|s| service_names.contains(s))
-            {
+            if !ing.backends.iter().any(|s| service_names.contains(s)) {
                 continue;
             }
-            let class = ingress::ingress_class(&value);
+            let class = ing.ingress_class.clone();
             let controller = class.as_deref().and_then(ingress::Controller::from_class);
             let mut summary = IngressSummary {
                 document: ing.index + 1,
@@ -528,10 +514,7 @@ fn apply_target(
             .iter()
             .filter(|d| d.is("HTTPRoute") && same_namespace(d, doc))
         {
-            let Some(value) = work.peek(route.index) else {
-                continue;
-            };
-            if !httproute::routes_to(&value, &service_names) {
+            if !route.backends.iter().any(|s| service_names.contains(s)) {
                 continue;
             }
             let value = work.value(route.index).ok_or_else(|| {

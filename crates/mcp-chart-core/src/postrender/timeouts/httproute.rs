@@ -46,19 +46,6 @@ fn refers_to(backend: &Value, services: &HashSet<String>) -> bool {
             .is_some_and(|n| services.contains(n))
 }
 
-/// Whether any rule of the route sends traffic to `services`.
-pub fn routes_to(route: &Value, services: &HashSet<String>) -> bool {
-    rules(route).any(|rule| rule_routes_to(rule, services))
-}
-
-fn rules(route: &Value) -> impl Iterator<Item = &Value> {
-    route
-        .pointer("/spec/rules")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
 fn rule_routes_to(rule: &Value, services: &HashSet<String>) -> bool {
     rule.get("backendRefs")
         .and_then(Value::as_array)
