@@ -342,7 +342,8 @@ fn deployment(
         }
     } else {
         let steps: Vec<String> = spec.pre_start.iter().map(to_string).collect();
-        let script = format!("set -e\n{}\nexec \"$@\"", steps.join("\n")).replace('$', "$$");
+        // A blank line before `exec`, so a step ending in `\` cannot swallow it.
+        let script = format!("set -e\n{}\n\nexec \"$@\"", steps.join("\n")).replace('$', "$$");
         let mut all = vec![json!("sh"), json!("-c"), Value::String(script), json!("sh")];
         all.extend(spec.command);
         all.extend(spec.args);
@@ -617,7 +618,7 @@ mod tests {
             json!([
                 "sh",
                 "-c",
-                "set -e\necho $$HOME\npip install --no-cache-dir 'mcp-server-time[x]==2.0'\nexec \"$$@\"",
+                "set -e\necho $$HOME\npip install --no-cache-dir 'mcp-server-time[x]==2.0'\n\nexec \"$$@\"",
                 "sh",
                 "mcp-server-time"
             ])
