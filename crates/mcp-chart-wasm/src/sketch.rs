@@ -342,6 +342,7 @@ fn deployment(
         }
     } else {
         let steps: Vec<String> = spec.pre_start.iter().map(to_string).collect();
+        // A blank line before `exec`, so a step ending in `\` cannot swallow it.
         let script = format!("set -e\n{}\n\nexec \"$@\"", steps.join("\n")).replace('$', "$$");
         let mut all = vec![json!("sh"), json!("-c"), Value::String(script), json!("sh")];
         all.extend(spec.command);
