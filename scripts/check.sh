@@ -31,6 +31,18 @@ stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --chec
 stage "rust tests" tests cargo cargo test --workspace --locked
 # The fuzz targets (their own workspace, fuzz/) still compile against the core.
 stage "fuzz targets build" cargo check --manifest-path fuzz/Cargo.toml --locked --bins
+stage "chart e2e (helm 3.17/3.18/4)" tests chart-e2e bash tests/e2e/run.sh
+stage "gateway e2e" tests gateway-e2e bash tests/gateway_e2e/run.sh
+
+# Browser playground (wasm/): build the WASM package and the static site, check
+# the rendered fixtures against the real chart, then the node parity tests
+# (wasm vs the native CLI) and the browser tests (headless Debian chromium).
+stage "playground: tools" scripts/install-tools.sh --serial chromium helm
+stage "playground: build" bash wasm/build.sh
+stage "playground: rendered fixtures" bash wasm/fixtures/render.sh --check
+stage "playground: CLI" cargo build -q -p mcp-chart --locked
+stage "playground: tests" tests playground node --test wasm/test/
+
 # Every tool of the benchmark harness runs and agrees (timings never fail it).
 stage "benchmarks (smoke)" bash benchmarks/run.sh --smoke
 

@@ -11,7 +11,6 @@ use crate::yaml::{load_documents, Limits, Node, NodeKind, YamlError};
 
 use super::error::{PostRenderError, Problem, StreamPlace};
 use super::split::Piece;
-use super::timeouts::{httproute, ingress};
 
 /// The annotation the chart writes on its workload: `.Values.transport` as JSON.
 pub const TRANSPORT_ANNOTATION: &str = "mcp-chart/transport";
@@ -70,25 +69,13 @@ pub struct Document<'a> {
     pub helm4_filename: Option<String>,
     /// The value node of `metadata.annotations["mcp-chart/transport"]`.
     pub transport: Option<Node>,
-    /// Whether the post-renderer may change it (a non-hook workload, Service,
-    /// Ingress or HTTPRoute); [`Document::tree`] reads those again on demand.
-    pub changeable: bool,
-    /// What the plan needs to relate it to a workload without its tree.
-    pub links: Links,
-}
-
-/// How a Service, Ingress or HTTPRoute relates to workloads, read while
-/// classifying so that the plan can find candidates without the trees.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub enum Links {
-    /// Nothing to relate.
-    #[default]
-    None,
-    /// A Service's selector: `(key, value as JSON text)`.
-    Selector(Vec<(String, String)>),
-    /// An Ingress's or HTTPRoute's backend names (a superset of the Services
-    /// it sends traffic to).
-    Backends(Vec<String>),
+    /// Service: `spec.selector` (string values only).
+    pub selector: Vec<(String, String)>,
+    /// Ingress: its backend Service names; HTTPRoute: the core Services its
+    /// rules' backendRefs name.
+    pub backends: Vec<String>,
+    /// Ingress: `spec.ingressClassName`, else the `kubernetes.io/ingress.class` annotation.
+    pub ingress_class: Option<String>,
 }
 
 impl Document<'_> {
@@ -138,14 +125,14 @@ impl Document<'_> {
             )
     }
 
-    /// The tree of a changeable document, read again from its text. The
-    /// stream keeps only text and what classification found: the trees of
-    /// thousands of documents would cost many times the input's size, and the
-    /// post-renderer changes only a few of them.
+    /// Whether this is a non-hook object of `kind`.
+    pub fn is(&self, kind: &str) -> bool {
+        self.shape == Shape::Object && !self.hook && self.kind.as_deref() == Some(kind)
+    }
+
+    /// Reads the document's tree again (trees are not kept between reading the
+    /// stream and changing the few documents that change, to bound memory).
     pub fn tree(&self) -> Option<Node> {
-        if !self.changeable {
-            return None;
-        }
         let text = self
             .piece
             .text
@@ -162,19 +149,68 @@ impl Document<'_> {
             .into_iter()
             .find(|d| d.kind != NodeKind::Null)
     }
+}
 
-    /// Whether this is a non-hook object of `kind`.
-    pub fn is(&self, kind: &str) -> bool {
-        self.shape == Shape::Object && !self.hook && self.kind.as_deref() == Some(kind)
+fn str_at<'n>(node: &'n Node, path: &[&str]) -> Option<&'n str> {
+    path.iter()
+        .try_fold(node, |n, key| n.get(key))
+        .and_then(Node::as_str)
+}
+
+fn seq_at<'n>(node: &'n Node, path: &[&str]) -> &'n [Node] {
+    match path
+        .iter()
+        .try_fold(node, |n, key| n.get(key))
+        .map(|n| &n.kind)
+    {
+        Some(NodeKind::Seq(items)) => items,
+        _ => &[],
     }
 }
 
-/// Kinds whose tree is kept for later changes.
-fn keeps_tree(kind: &str) -> bool {
-    matches!(
-        kind,
-        "Deployment" | "StatefulSet" | "DaemonSet" | "Service" | "Ingress" | "HTTPRoute"
-    )
+fn ingress_facts(root: &Node, doc: &mut Document<'_>) {
+    doc.ingress_class = str_at(root, &["spec", "ingressClassName"])
+        .or_else(|| {
+            str_at(
+                root,
+                &["metadata", "annotations", "kubernetes.io/ingress.class"],
+            )
+        })
+        .map(str::to_string);
+    let mut backend = |b: &Node| {
+        if let Some(name) = str_at(b, &["service", "name"]).or_else(|| str_at(b, &["serviceName"]))
+        {
+            doc.backends.push(name.to_string());
+        }
+    };
+    for key in ["defaultBackend", "backend"] {
+        if let Some(b) = root.get("spec").and_then(|s| s.get(key)) {
+            backend(b);
+        }
+    }
+    for rule in seq_at(root, &["spec", "rules"]) {
+        for path in seq_at(rule, &["http", "paths"]) {
+            if let Some(b) = path.get("backend") {
+                backend(b);
+            }
+        }
+    }
+}
+
+fn route_facts(root: &Node, doc: &mut Document<'_>) {
+    for rule in seq_at(root, &["spec", "rules"]) {
+        for backend in seq_at(rule, &["backendRefs"]) {
+            let group_ok = backend
+                .get("group")
+                .is_none_or(|g| g.as_str().is_some_and(str::is_empty));
+            let kind_ok = backend
+                .get("kind")
+                .is_none_or(|k| k.as_str() == Some("Service"));
+            if let (true, true, Some(name)) = (group_ok, kind_ok, str_at(backend, &["name"])) {
+                doc.backends.push(name.to_string());
+            }
+        }
+    }
 }
 
 /// Classifies every piece. Fails on unreadable YAML and on hostile sizes.
@@ -182,7 +218,7 @@ pub fn classify<'a>(pieces: &[Piece<'a>]) -> Result<Vec<Document<'a>>, PostRende
     let mut budget = MAX_STREAM_NODES;
     let mut out = Vec::with_capacity(pieces.len());
     // Pieces are consecutive: each starts on the line after the last one's
-    // line breaks.
+    // line breaks (no line index of the whole stream needed).
     let mut base_line: usize = 1;
     for (index, piece) in pieces.iter().enumerate() {
         let doc = classify_one(index, *piece, to_u32(base_line), &mut budget)?;
@@ -210,8 +246,9 @@ fn classify_one<'a>(
         hook: false,
         helm4_filename: None,
         transport: None,
-        changeable: false,
-        links: Links::None,
+        selector: Vec::new(),
+        backends: Vec::new(),
+        ingress_class: None,
     };
     let text = piece.text.strip_prefix('\u{feff}').unwrap_or(piece.text);
     let limits = Limits {
@@ -279,31 +316,26 @@ fn classify_one<'a>(
             .map(str::to_string);
         doc.transport = annotations.get(TRANSPORT_ANNOTATION).cloned();
     }
-    if !doc.hook && doc.kind.as_deref().is_some_and(keeps_tree) {
-        doc.changeable = true;
-        doc.links = links(doc.kind.as_deref().unwrap_or_default(), &root);
+    if !doc.hook {
+        match doc.kind.as_deref() {
+            Some("Service") => {
+                if let Some(NodeKind::Map(entries)) = root
+                    .get("spec")
+                    .and_then(|s| s.get("selector"))
+                    .map(|n| &n.kind)
+                {
+                    doc.selector = entries
+                        .iter()
+                        .filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string())))
+                        .collect();
+                }
+            }
+            Some("Ingress") => ingress_facts(&root, &mut doc),
+            Some("HTTPRoute") => route_facts(&root, &mut doc),
+            _ => {}
+        }
     }
     Ok(doc)
-}
-
-fn links(kind: &str, root: &Node) -> Links {
-    match kind {
-        "Service" => {
-            let selector = root.get("spec").and_then(|spec| spec.get("selector"));
-            match selector.map(|n| &n.kind) {
-                Some(NodeKind::Map(entries)) => Links::Selector(
-                    entries
-                        .iter()
-                        .map(|e| (e.key.clone(), e.value.to_json().to_string()))
-                        .collect(),
-                ),
-                _ => Links::None,
-            }
-        }
-        "Ingress" => Links::Backends(ingress::backend_services(&root.to_json())),
-        "HTTPRoute" => Links::Backends(httproute::backend_names(&root.to_json())),
-        _ => Links::None,
-    }
 }
 
 fn yaml_error(doc: &Document<'_>, err: YamlError) -> PostRenderError {
@@ -385,9 +417,7 @@ mod tests {
             ]
         );
         assert_eq!(docs[6].object().as_deref(), Some("Service/s"));
-        assert!(docs[6].changeable);
         assert!(docs[6].tree().is_some());
-        assert!(docs[5].tree().is_none());
     }
 
     #[test]
@@ -396,6 +426,15 @@ mod tests {
         let docs = classify_text(input).expect("classifies");
         assert!(docs[0].hook);
         assert_eq!(docs[0].helm4_filename.as_deref(), Some("templates/t.yaml"));
+    }
+
+    #[test]
+    fn ingress_and_route_facts() {
+        let input = "---\nkind: Ingress\nmetadata:\n  name: i\n  annotations: {kubernetes.io/ingress.class: contour}\nspec:\n  defaultBackend: {service: {name: a}}\n  rules:\n  - http:\n      paths:\n      - backend: {service: {name: b}}\n      - backend: {serviceName: c}\n---\nkind: HTTPRoute\nmetadata: {name: r}\nspec:\n  rules:\n  - backendRefs: [{name: s1}, {name: x, kind: Backend, group: x.io}]\n  - backendRefs: [{name: s2, group: \"\", kind: Service}]\n";
+        let docs = classify_text(input).expect("classifies");
+        assert_eq!(docs[0].ingress_class.as_deref(), Some("contour"));
+        assert_eq!(docs[0].backends, vec!["a", "b", "c"]);
+        assert_eq!(docs[1].backends, vec!["s1", "s2"]);
     }
 
     #[test]

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use crate::model::{Transport, TransportType};
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::NodeKind;
 
-use super::classify::{Document, Links, TRANSPORT_ANNOTATION};
+use super::classify::{Document, TRANSPORT_ANNOTATION};
 use super::error::{PostRenderError, Problem, StreamPlace};
 use super::gateway::{self, GATEWAY_CONTAINER, PORT_NAME};
 use super::source::{self, ValuesOrigin};
@@ -55,28 +55,14 @@ struct Work<'d, 'a> {
 impl Work<'_, '_> {
     fn value(&mut self, index: usize) -> Option<&mut Value> {
         if !self.values.contains_key(&index) {
-            let value = self.read(index)?;
-            self.values.insert(index, value);
+            let doc = self.docs.get(index)?;
+            let node = match self.rendered.get(&index) {
+                Some(text) => reparse(text)?,
+                None => doc.tree()?,
+            };
+            self.values.insert(index, node.to_json());
         }
         self.values.get_mut(&index)
-    }
-
-    fn peek(&self, index: usize) -> Option<Value> {
-        if let Some(v) = self.values.get(&index) {
-            return Some(v.clone());
-        }
-        self.read(index)
-    }
-
-    /// The document as it stands: its new text when an earlier target changed
-    /// it, else the original.
-    fn read(&self, index: usize) -> Option<Value> {
-        let doc = self.docs.get(index)?;
-        let node = match self.rendered.get(&index) {
-            Some(text) => reparse(text)?,
-            None => doc.tree()?,
-        };
-        Some(node.to_json())
     }
 
     /// Writes the changed documents out as text and forgets the working copies.
@@ -92,7 +78,7 @@ impl Work<'_, '_> {
 }
 
 /// Reads back a document the post-renderer wrote.
-fn reparse(text: &str) -> Option<Node> {
+fn reparse(text: &str) -> Option<crate::yaml::Node> {
     let limits = crate::yaml::Limits {
         max_bytes: usize::MAX,
         max_depth: super::classify::MAX_DEPTH,
@@ -104,6 +90,91 @@ fn reparse(text: &str) -> Option<Node> {
         .documents
         .into_iter()
         .find(|d| d.kind != NodeKind::Null)
+}
+
+/// Lookups built once per stream, so that each target only visits the
+/// Services, Ingresses, HTTPRoutes and ConfigMaps that can concern it (a stream
+/// with thousands of releases would otherwise cost targets × documents).
+struct Index<'d> {
+    /// Services by one `(key, value)` pair of their selector (the smallest).
+    services: HashMap<(&'d str, &'d str), Vec<usize>>,
+    /// Ingresses by the name of each Service they send traffic to.
+    ingresses: HashMap<&'d str, Vec<usize>>,
+    /// HTTPRoutes by the name of each Service their rules send traffic to.
+    routes: HashMap<&'d str, Vec<usize>>,
+    /// ConfigMaps by name.
+    config_maps: HashMap<&'d str, Vec<usize>>,
+    /// Whether the stream has any Ingress or HTTPRoute.
+    has_routes: bool,
+}
+
+impl<'d> Index<'d> {
+    fn new(docs: &'d [Document<'_>]) -> Self {
+        let mut index = Index {
+            services: HashMap::new(),
+            ingresses: HashMap::new(),
+            routes: HashMap::new(),
+            config_maps: HashMap::new(),
+            has_routes: false,
+        };
+        for doc in docs {
+            if doc.kind.as_deref() == Some("ConfigMap") {
+                if let Some(name) = doc.name.as_deref() {
+                    index.config_maps.entry(name).or_default().push(doc.index);
+                }
+            }
+            let map = if doc.is("Ingress") {
+                &mut index.ingresses
+            } else if doc.is("HTTPRoute") {
+                &mut index.routes
+            } else {
+                if doc.is("Service") {
+                    if let Some((k, v)) = doc.selector.iter().min() {
+                        index
+                            .services
+                            .entry((k.as_str(), v.as_str()))
+                            .or_default()
+                            .push(doc.index);
+                    }
+                }
+                continue;
+            };
+            index.has_routes = true;
+            for name in &doc.backends {
+                let list = map.entry(name.as_str()).or_default();
+                if list.last() != Some(&doc.index) {
+                    list.push(doc.index);
+                }
+            }
+        }
+        index
+    }
+
+    /// Services whose selector may match `labels`, in stream order.
+    fn services_for(&self, labels: &Map<String, Value>) -> Vec<usize> {
+        let mut out: Vec<usize> = labels
+            .iter()
+            .filter_map(|(k, v)| self.services.get(&(k.as_str(), v.as_str()?)))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Documents of `map` listed under any of `names`, in stream order.
+    fn by_names(map: &HashMap<&str, Vec<usize>>, names: &HashSet<String>) -> Vec<usize> {
+        let mut out: Vec<usize> = names
+            .iter()
+            .filter_map(|n| map.get(n.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 fn candidates(docs: &[&Document<'_>]) -> String {
@@ -261,102 +332,6 @@ fn string_map(value: Option<&Value>) -> Map<String, Value> {
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default()
-}
-
-/// Lookups built once per stream, so that each target only visits the
-/// Services, Ingresses, HTTPRoutes and ConfigMaps that can concern it (a stream
-/// with thousands of releases would otherwise cost targets × documents).
-struct Index<'d> {
-    /// Services by one `(key, JSON value)` pair of their selector (the smallest).
-    services: HashMap<(String, String), Vec<usize>>,
-    /// Ingresses by the name of each Service they send traffic to.
-    ingresses: HashMap<String, Vec<usize>>,
-    /// HTTPRoutes by the name of each backendRef.
-    routes: HashMap<String, Vec<usize>>,
-    /// ConfigMaps by name.
-    config_maps: HashMap<&'d str, Vec<usize>>,
-    /// Whether the stream has any Ingress or HTTPRoute.
-    has_routes: bool,
-}
-
-impl<'d> Index<'d> {
-    fn new(docs: &'d [Document<'_>]) -> Self {
-        let mut index = Index {
-            services: HashMap::new(),
-            ingresses: HashMap::new(),
-            routes: HashMap::new(),
-            config_maps: HashMap::new(),
-            has_routes: false,
-        };
-        for doc in docs {
-            if doc.kind.as_deref() == Some("ConfigMap") {
-                if let Some(name) = doc.name.as_deref() {
-                    index.config_maps.entry(name).or_default().push(doc.index);
-                }
-            }
-            let is_ingress = doc.is("Ingress");
-            let is_route = doc.is("HTTPRoute");
-            index.has_routes |= is_ingress || is_route;
-            if !(doc.is("Service") || is_ingress || is_route) {
-                continue;
-            }
-            match &doc.links {
-                Links::Backends(names) if is_ingress || is_route => {
-                    let map = if is_ingress {
-                        &mut index.ingresses
-                    } else {
-                        &mut index.routes
-                    };
-                    for name in names {
-                        push_unique(map.entry(name.clone()).or_default(), doc.index);
-                    }
-                }
-                Links::Selector(pairs) => {
-                    if let Some(pair) = pairs.iter().min() {
-                        index
-                            .services
-                            .entry(pair.clone())
-                            .or_default()
-                            .push(doc.index);
-                    }
-                }
-                _ => {}
-            }
-        }
-        index
-    }
-
-    /// Services whose selector may match `labels`, in stream order.
-    fn services_for(&self, labels: &Map<String, Value>) -> Vec<usize> {
-        let mut out: Vec<usize> = labels
-            .iter()
-            .filter_map(|(k, v)| self.services.get(&(k.clone(), v.to_string())))
-            .flatten()
-            .copied()
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
-    /// Documents of `map` listed under any of `names`, in stream order.
-    fn by_names(map: &HashMap<String, Vec<usize>>, names: &HashSet<String>) -> Vec<usize> {
-        let mut out: Vec<usize> = names
-            .iter()
-            .filter_map(|n| map.get(n))
-            .flatten()
-            .copied()
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-}
-
-fn push_unique(list: &mut Vec<usize>, index: usize) {
-    if list.last() != Some(&index) {
-        list.push(index);
-    }
 }
 
 /// Builds the plan.
@@ -539,7 +514,7 @@ fn apply_target(
 
     // Services that select the workload's pods.
     let pod_labels = work
-        .peek(target.doc)
+        .value(target.doc)
         .and_then(|v| v.pointer("/spec/template/metadata/labels").cloned());
     let pod_labels = string_map(pod_labels.as_ref());
     let mut service_names = HashSet::new();
@@ -549,14 +524,12 @@ fn apply_target(
         .map(|i| &docs[i])
         .filter(|d| same_namespace(d, doc))
     {
-        let Some(value) = work.peek(svc.index) else {
-            continue;
-        };
-        let selector = string_map(value.pointer("/spec/selector"));
-        let selects = !selector.is_empty()
-            && selector
-                .iter()
-                .all(|(k, v)| pod_labels.get(k).is_some_and(|l| l == v));
+        let selects = !svc.selector.is_empty()
+            && svc.selector.iter().all(|(k, v)| {
+                pod_labels
+                    .get(k)
+                    .is_some_and(|l| l.as_str() == Some(v.as_str()))
+            });
         if !selects {
             continue;
         }
@@ -609,16 +582,10 @@ fn apply_target(
             .map(|i| &docs[i])
             .filter(|d| same_namespace(d, doc))
         {
-            let Some(value) = work.peek(ing.index) else {
-                continue;
-            };
-            if !ingress::backend_services(&value)
-                .iter()
-                .any(|s| service_names.contains(s))
-            {
+            if !ing.backends.iter().any(|s| service_names.contains(s)) {
                 continue;
             }
-            let class = ingress::ingress_class(&value);
+            let class = ing.ingress_class.clone();
             let controller = class.as_deref().and_then(ingress::Controller::from_class);
             let mut summary = IngressSummary {
                 document: ing.index + 1,
@@ -683,10 +650,7 @@ fn apply_target(
             .map(|i| &docs[i])
             .filter(|d| same_namespace(d, doc))
         {
-            let Some(value) = work.peek(route.index) else {
-                continue;
-            };
-            if !httproute::routes_to(&value, &service_names) {
+            if !route.backends.iter().any(|s| service_names.contains(s)) {
                 continue;
             }
             let value = work.value(route.index).ok_or_else(|| {

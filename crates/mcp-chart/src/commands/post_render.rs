@@ -46,7 +46,7 @@ pub struct PostRenderArgs {
     #[arg(long)]
     check: bool,
     /// Also write any error to this file (Helm 4 hides a post-renderer's
-    /// stderr). Defaults to $MCP_CHART_ERROR_FILE.
+    /// stderr); a successful run removes it. Defaults to $MCP_CHART_ERROR_FILE.
     #[arg(long, value_name = "PATH")]
     error_file: Option<PathBuf>,
     /// Read the manifests from this file instead of stdin.
@@ -100,6 +100,10 @@ fn run_with(args: &PostRenderArgs, error_file: Option<&PathBuf>) -> anyhow::Resu
                 out.flush()?;
             }
             stdout.flush()?;
+            // The error file reports the last run: a success clears an old failure.
+            if let Some(path) = error_file.filter(|p| p.exists()) {
+                let _ = std::fs::remove_file(path);
+            }
             Ok(ExitStatus::Success)
         }
         Err(err) => Ok(fail(&describe(&err), error_file, args.check)),

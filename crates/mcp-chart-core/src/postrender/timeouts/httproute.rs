@@ -46,30 +46,6 @@ fn refers_to(backend: &Value, services: &HashSet<String>) -> bool {
             .is_some_and(|n| services.contains(n))
 }
 
-/// Whether any rule of the route sends traffic to `services`.
-pub fn routes_to(route: &Value, services: &HashSet<String>) -> bool {
-    rules(route).any(|rule| rule_routes_to(rule, services))
-}
-
-/// The names of every backendRef of the route (a superset of the Services
-/// [`routes_to`] accepts), for indexing.
-pub fn backend_names(route: &Value) -> Vec<String> {
-    rules(route)
-        .filter_map(|rule| rule.get("backendRefs").and_then(Value::as_array))
-        .flatten()
-        .filter_map(|b| b.get("name").and_then(Value::as_str))
-        .map(str::to_string)
-        .collect()
-}
-
-fn rules(route: &Value) -> impl Iterator<Item = &Value> {
-    route
-        .pointer("/spec/rules")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
 fn rule_routes_to(rule: &Value, services: &HashSet<String>) -> bool {
     rule.get("backendRefs")
         .and_then(Value::as_array)

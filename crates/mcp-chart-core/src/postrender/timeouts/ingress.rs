@@ -108,59 +108,6 @@ pub fn annotations_for(controller: Controller, t: &TimeoutSettings) -> Vec<(Stri
     out
 }
 
-/// The class of an Ingress: `spec.ingressClassName`, else the legacy annotation.
-pub fn ingress_class(ingress: &Value) -> Option<String> {
-    ingress
-        .pointer("/spec/ingressClassName")
-        .and_then(Value::as_str)
-        .or_else(|| {
-            ingress
-                .pointer("/metadata/annotations")
-                .and_then(|a| a.get("kubernetes.io/ingress.class"))
-                .and_then(Value::as_str)
-        })
-        .map(str::to_string)
-}
-
-/// Names of the Services an Ingress sends traffic to (v1 and v1beta1 shapes).
-pub fn backend_services(ingress: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut backend = |b: &Value| {
-        if let Some(name) = b
-            .pointer("/service/name")
-            .or_else(|| b.get("serviceName"))
-            .and_then(Value::as_str)
-        {
-            out.push(name.to_string());
-        }
-    };
-    if let Some(spec) = ingress.get("spec") {
-        for key in ["defaultBackend", "backend"] {
-            if let Some(b) = spec.get(key) {
-                backend(b);
-            }
-        }
-        for rule in spec
-            .get("rules")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            for path in rule
-                .pointer("/http/paths")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(b) = path.get("backend") {
-                    backend(b);
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Annotations added, and keys kept because they were already set.
 pub type AnnotationChanges = (Vec<(String, String)>, Vec<String>);
 
@@ -268,16 +215,5 @@ mod tests {
             ing["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-read-timeout"],
             "60"
         );
-    }
-
-    #[test]
-    fn class_and_backends() {
-        let ing = json!({
-            "metadata": {"annotations": {"kubernetes.io/ingress.class": "contour"}},
-            "spec": {"defaultBackend": {"service": {"name": "a"}},
-                     "rules": [{"http": {"paths": [{"backend": {"service": {"name": "b"}}}, {"backend": {"serviceName": "c"}}]}}]}
-        });
-        assert_eq!(ingress_class(&ing).as_deref(), Some("contour"));
-        assert_eq!(backend_services(&ing), vec!["a", "b", "c"]);
     }
 }
