@@ -409,6 +409,8 @@ def main():
             per = lambda t: f"{t * 1000 / (docs / 1000):.1f}" if t else "–"  # noqa: E731
             lines.append(f"| {scenario} | {docs:,} | {per(c)} | {per(o)} | {ko} | {per(k)} | {kk} |")
             prev = (docs, size, c, o, k)
+    lines += ["", "## Targets (issue 9)", "", "| target | measured | met |", "| --- | --- | --- |"]
+    lines += targets(results)
     if failures:
         lines += ["", "## Failures", "", *[f"- {f}" for f in failures]]
     text = "\n".join(lines) + "\n"
@@ -420,6 +422,51 @@ def main():
         print(f"{len(failures)} tool failure(s)", file=sys.stderr)
         return 1
     return 0
+
+
+def targets(results):
+    """The issue's targets against this run, one table row each."""
+    rows = []
+    yes = lambda ok: "yes" if ok else "**no**"  # noqa: E731
+    pr = results["post_render"]
+    for r in pr:
+        if r["documents"] == 1000 and r["kustomize"] and not r["kustomize_timed_out"] and r["mcp_chart"]:
+            x = r["kustomize"] / r["mcp_chart"]
+            rows.append(f"| post-render ≥ 200× faster than kustomize on 1,000 documents ({r['scenario']}) "
+                        f"| {x:,.0f}× ({fmt_time(r['kustomize'])} vs {fmt_time(r['mcp_chart'])}) | {yes(x >= 200)} |")
+    for r in pr:
+        if r["documents"] >= 10000:
+            if r["kustomize_timed_out"]:
+                rows.append(f"| kustomize on {r['documents']:,} documents ({r['scenario']}) "
+                            f"| did not finish within the timeout ({fmt_time(r['kustomize'])}) | (reported) |")
+            if r["cat"] and r["mcp_chart"]:
+                x = r["mcp_chart"] / r["cat"]
+                rows.append(f"| within 5× of cat on {r['documents']:,} documents ({r['scenario']}) "
+                            f"| {x:,.0f}× ({fmt_time(r['mcp_chart'])} vs {fmt_time(r['cat'])}) | {yes(x <= 5)} |")
+    by = {}
+    for r in pr:
+        by.setdefault(r["scenario"], []).append(r)
+    for scenario, rs in by.items():
+        rs = sorted(rs, key=lambda r: r["documents"])
+        for a, b in zip(rs, rs[1:]):
+            if a["mcp_chart"] and b["mcp_chart"] and a["documents"] >= 1000:
+                import math
+
+                k = math.log(b["mcp_chart"] / a["mcp_chart"]) / math.log(b["bytes"] / a["bytes"])
+                rows.append(f"| time linear in stream size ({scenario}, {a['documents']:,} → {b['documents']:,}) "
+                            f"| k = {k:.2f} | {yes(k <= 1.1)} |")
+    for v in results["validate"]:
+        if v["mcp_chart"] and v["check_jsonschema"]:
+            x = v["check_jsonschema"] / v["mcp_chart"]
+            rows.append(f"| validate ≥ 100× faster than check-jsonschema (`{v['file']}`) "
+                        f"| {x:,.0f}× ({fmt_time(v['check_jsonschema'])} vs {fmt_time(v['mcp_chart'])}) | {yes(x >= 100)} |")
+    for r in pr:
+        if r["mcp_chart_peak_kib"]:
+            peak = r["mcp_chart_peak_kib"] / 1024
+            limit = 3 * r["bytes"] / 2**20 + 16
+            rows.append(f"| peak memory < 3 × input + 16 MB ({r['scenario']}, {r['documents']:,} documents) "
+                        f"| {peak:.0f} MB of {limit:.0f} MB | {yes(peak < limit)} |")
+    return rows
 
 
 def git_commit():
