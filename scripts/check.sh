@@ -29,6 +29,8 @@ stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --targe
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
 stage "rust tests" tests cargo cargo test --workspace --locked
+# The fuzz targets (their own workspace, fuzz/) still compile against the core.
+stage "fuzz targets build" cargo check --manifest-path fuzz/Cargo.toml --locked --bins
 stage "chart e2e (helm 3.17/3.18/4)" tests chart-e2e bash tests/e2e/run.sh
 stage "gateway e2e" tests gateway-e2e bash tests/gateway_e2e/run.sh
 
@@ -40,5 +42,8 @@ stage "playground: build" bash wasm/build.sh
 stage "playground: rendered fixtures" bash wasm/fixtures/render.sh --check
 stage "playground: CLI" cargo build -q -p mcp-chart --locked
 stage "playground: tests" tests playground node --test wasm/test/
+
+# Every tool of the benchmark harness runs and agrees (timings never fail it).
+stage "benchmarks (smoke)" bash benchmarks/run.sh --smoke
 
 python3 scripts/sum-test-logs.py "$LOGS"

@@ -6,7 +6,7 @@
 //! themselves. A document that is not readable YAML is an error: the
 //! post-renderer cannot tell what it is, and Helm would reject it anyway.
 
-use crate::location::{LineIndex, Location};
+use crate::location::{to_u32, Location};
 use crate::yaml::{load_documents, Limits, Node, NodeKind, YamlError};
 
 use super::error::{PostRenderError, Problem, StreamPlace};
@@ -214,17 +214,16 @@ fn route_facts(root: &Node, doc: &mut Document<'_>) {
 }
 
 /// Classifies every piece. Fails on unreadable YAML and on hostile sizes.
-pub fn classify<'a>(
-    input: &'a str,
-    pieces: &[Piece<'a>],
-    lines: &LineIndex,
-) -> Result<Vec<Document<'a>>, PostRenderError> {
+pub fn classify<'a>(pieces: &[Piece<'a>]) -> Result<Vec<Document<'a>>, PostRenderError> {
     let mut budget = MAX_STREAM_NODES;
     let mut out = Vec::with_capacity(pieces.len());
+    // Pieces are consecutive: each starts on the line after the last one's
+    // line breaks (no line index of the whole stream needed).
+    let mut base_line: usize = 1;
     for (index, piece) in pieces.iter().enumerate() {
-        let base_line = lines.location(input, piece.start).line;
-        let doc = classify_one(index, *piece, base_line, &mut budget)?;
+        let doc = classify_one(index, *piece, to_u32(base_line), &mut budget)?;
         out.push(doc);
+        base_line += piece.text.bytes().filter(|&b| b == b'\n').count();
     }
     Ok(out)
 }
@@ -340,7 +339,47 @@ fn classify_one<'a>(
 }
 
 fn yaml_error(doc: &Document<'_>, err: YamlError) -> PostRenderError {
-    PostRenderError::at(doc.place(err.location()), Problem::Yaml(err))
+    let mut place = doc.place(err.location());
+    if place.object.is_none() {
+        place.object = sniff_object(doc.piece.text);
+    }
+    PostRenderError::at(place, Problem::Yaml(err))
+}
+
+/// Best-effort `Kind/name` of a document YAML cannot read, for the error
+/// message: its top-level `kind:` line and the `name:` key of a top-level
+/// block `metadata:` map.
+pub(crate) fn sniff_object(text: &str) -> Option<String> {
+    let value = |rest: &str| {
+        let v = rest.split(" #").next().unwrap_or_default().trim();
+        let v = v.trim_matches(|c| c == '"' || c == '\'');
+        (!v.is_empty() && v.len() <= 253).then(|| v.to_string())
+    };
+    let (mut kind, mut name, mut in_metadata) = (None, None, false);
+    // Indentation of metadata's own keys (its first indented line).
+    let mut child_indent = None;
+    for line in text.lines().map(|l| l.trim_end_matches('\r')) {
+        if line.starts_with(|c: char| !c.is_whitespace()) {
+            in_metadata = line.trim_end() == "metadata:";
+            child_indent = None;
+            if let Some(rest) = line.strip_prefix("kind:") {
+                kind = kind.or_else(|| value(rest));
+            }
+        } else if in_metadata && !line.trim().is_empty() {
+            let indent = line.len() - line.trim_start().len();
+            if *child_indent.get_or_insert(indent) == indent {
+                if let Some(rest) = line.trim_start().strip_prefix("name:") {
+                    name = name.or_else(|| value(rest));
+                }
+            }
+        }
+    }
+    match (kind, name) {
+        (Some(k), Some(n)) => Some(format!("{k}/{n}")),
+        (Some(k), None) => Some(k),
+        (None, Some(n)) => Some(format!("?/{n}")),
+        (None, None) => None,
+    }
 }
 
 fn count_nodes(node: &Node) -> usize {
@@ -357,8 +396,7 @@ mod tests {
     use crate::postrender::split::split;
 
     fn classify_text(input: &str) -> Result<Vec<Document<'_>>, PostRenderError> {
-        let pieces = split(input);
-        classify(input, &pieces, &LineIndex::new(input))
+        classify(&split(input))
     }
 
     #[test]
@@ -397,6 +435,20 @@ mod tests {
         assert_eq!(docs[0].ingress_class.as_deref(), Some("contour"));
         assert_eq!(docs[0].backends, vec!["a", "b", "c"]);
         assert_eq!(docs[1].backends, vec!["s1", "s2"]);
+    }
+
+    #[test]
+    fn unreadable_documents_are_named_from_their_text() {
+        let input = "---\nkind: A\nmetadata: {name: a}\n---\n# c\napiVersion: v1\nkind: \"ConfigMap\"\nmetadata:\n  labels:\n    name: label\n  name: cm # comment\ndata: [x\n";
+        let err = classify_text(input).expect_err("unclosed flow list");
+        let place = err.place.expect("located");
+        assert_eq!(place.document, 2);
+        assert_eq!(place.object.as_deref(), Some("ConfigMap/cm"));
+        assert_eq!(sniff_object("data: [\n"), None);
+        assert_eq!(
+            sniff_object("kind: X\r\nmetadata:\r\n  name: y\r\n").as_deref(),
+            Some("X/y")
+        );
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub mod timeouts;
 
 use serde_json::Value;
 
-use crate::location::{byte_location, LineIndex};
+use crate::location::byte_location;
 use crate::yaml::emit_document;
 
 pub use error::{PostRenderError, Problem, StreamPlace};
@@ -60,25 +60,103 @@ pub struct PostRendered {
     pub summary: InjectionSummary,
 }
 
+/// A post-rendered stream before it is joined into one string: unchanged
+/// documents stay borrowed from the input, so a host can write a large stream
+/// out without a second copy of it ([`PostRenderedStream::for_each_chunk`]).
+#[derive(Debug)]
+pub struct PostRenderedStream<'a> {
+    /// The input's documents, in order.
+    pieces: Vec<&'a str>,
+    /// New text of changed documents and documents to add.
+    plan: plan::Plan,
+}
+
+impl PostRenderedStream<'_> {
+    /// What was changed and why.
+    pub fn summary(&self) -> &InjectionSummary {
+        &self.plan.summary
+    }
+
+    /// Hands the output to `f` in order, chunk by chunk; the chunks joined are
+    /// the output stream.
+    pub fn for_each_chunk(&self, mut f: impl FnMut(&str)) {
+        // Whether the output so far ends a line (an added document must start
+        // on a line of its own).
+        let mut at_line_start = true;
+        let mut emit = |text: &str, at_line_start: &mut bool| {
+            if !text.is_empty() {
+                *at_line_start = text.ends_with('\n');
+                f(text);
+            }
+        };
+        for (index, piece) in self.pieces.iter().enumerate() {
+            match self.plan.replacements.get(&index) {
+                Some(text) => emit(text, &mut at_line_start),
+                None => emit(piece, &mut at_line_start),
+            }
+            if let Some(added) = self.plan.insertions.get(&index) {
+                let crlf = piece.contains("\r\n");
+                for text in added {
+                    if !at_line_start {
+                        emit(if crlf { "\r\n" } else { "\n" }, &mut at_line_start);
+                    }
+                    emit(text, &mut at_line_start);
+                }
+            }
+        }
+    }
+
+    /// The length of the output in bytes.
+    pub fn len(&self) -> usize {
+        let mut len = 0;
+        self.for_each_chunk(|chunk| len += chunk.len());
+        len
+    }
+
+    /// Whether the output is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Joins the output into one string.
+    pub fn into_output(self) -> PostRendered {
+        let mut output = String::with_capacity(self.len());
+        self.for_each_chunk(|chunk| output.push_str(chunk));
+        PostRendered {
+            output,
+            summary: self.plan.summary,
+        }
+    }
+}
+
 /// Post-renders a stream given as bytes (checks UTF-8 first).
 pub fn post_render_bytes(
     input: &[u8],
     options: &PostRenderOptions,
 ) -> Result<PostRendered, PostRenderError> {
+    post_render_bytes_stream(input, options).map(PostRenderedStream::into_output)
+}
+
+/// Like [`post_render_bytes`], without joining the output.
+pub fn post_render_bytes_stream<'a>(
+    input: &'a [u8],
+    options: &PostRenderOptions,
+) -> Result<PostRenderedStream<'a>, PostRenderError> {
     let text = std::str::from_utf8(input).map_err(|err| {
         let offset = err.valid_up_to();
+        let before = String::from_utf8_lossy(&input[..offset]);
+        let pieces = split::split(&before);
         PostRenderError::at(
             StreamPlace {
-                document: split::split(&String::from_utf8_lossy(&input[..offset]))
-                    .len()
-                    .max(1),
-                object: None,
+                document: pieces.len().max(1),
+                // What the document's text says before the bad byte.
+                object: pieces.last().and_then(|p| classify::sniff_object(p.text)),
                 location: byte_location(input, offset),
             },
             Problem::NotUtf8 { offset },
         )
     })?;
-    post_render(text, options)
+    post_render_stream(text, options)
 }
 
 /// Post-renders `input`.
@@ -86,35 +164,25 @@ pub fn post_render(
     input: &str,
     options: &PostRenderOptions,
 ) -> Result<PostRendered, PostRenderError> {
+    post_render_stream(input, options).map(PostRenderedStream::into_output)
+}
+
+/// Like [`post_render`], without joining the output.
+pub fn post_render_stream<'a>(
+    input: &'a str,
+    options: &PostRenderOptions,
+) -> Result<PostRenderedStream<'a>, PostRenderError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(PostRenderError::general(Problem::TooLarge {
             limit: MAX_INPUT_BYTES,
         }));
     }
     let pieces = split::split(input);
-    let lines = LineIndex::new(input);
-    let docs = classify::classify(input, &pieces, &lines)?;
+    let docs = classify::classify(&pieces)?;
     let plan = plan::plan(&docs, options)?;
-    let mut output = String::with_capacity(input.len() + 4096);
-    for doc in &docs {
-        match plan.replacements.get(&doc.index) {
-            Some(value) => output.push_str(&render_document(doc.piece.text, value)),
-            None => output.push_str(doc.piece.text),
-        }
-        if let Some(added) = plan.insertions.get(&doc.index) {
-            let crlf = doc.piece.text.contains("\r\n");
-            for (comment, value) in added {
-                if !output.is_empty() && !output.ends_with('\n') {
-                    output.push_str(if crlf { "\r\n" } else { "\n" });
-                }
-                let text = format!("---\n{comment}{}", emit_document(value));
-                output.push_str(&line_breaks(text, crlf));
-            }
-        }
-    }
-    Ok(PostRendered {
-        output,
-        summary: plan.summary,
+    Ok(PostRenderedStream {
+        pieces: pieces.iter().map(|p| p.text).collect(),
+        plan,
     })
 }
 
@@ -123,20 +191,32 @@ pub fn explain(
     input: &str,
     options: &PostRenderOptions,
 ) -> Result<InjectionSummary, PostRenderError> {
-    post_render(input, options).map(|r| r.summary)
+    post_render_stream(input, options).map(|r| r.plan.summary)
+}
+
+/// A document added after `original` (the ConfigMap of a gateway): a `---`
+/// line, `comment` and the content, with `original`'s line breaks.
+pub(crate) fn render_added(original: &str, comment: &str, value: &Value) -> String {
+    let crlf = original.contains("\r\n");
+    let mut text = line_breaks(format!("---\n{comment}{}", emit_document(value)), crlf);
+    text.shrink_to_fit();
+    text
 }
 
 /// A changed document: its separator and leading comments as they were, then
 /// the new body. Keeps the document's line breaks (LF or CRLF).
-fn render_document(original: &str, value: &Value) -> String {
+pub(crate) fn render_document(original: &str, value: &Value) -> String {
     let prefix_len = split::prefix_len(original);
-    let mut out = String::new();
+    let crlf = original.contains("\r\n");
+    let body = line_breaks(emit_document(value), crlf);
+    // Exact capacity: the plan keeps these strings until the output is
+    // written, and growth by doubling would leave up to half of each unused.
+    let mut out = String::with_capacity(prefix_len + 3 + body.len());
     if original.starts_with('\u{feff}') && prefix_len == 0 {
         out.push('\u{feff}');
     }
     out.push_str(&original[..prefix_len]);
-    let crlf = original.contains("\r\n");
-    out.push_str(&line_breaks(emit_document(value), crlf));
+    out.push_str(&body);
     out
 }
 

@@ -23,10 +23,11 @@ use super::PostRenderOptions;
 /// The changes to make to a stream.
 #[derive(Debug, Default)]
 pub struct Plan {
-    /// New content of changed documents, by 0-based index.
-    pub replacements: BTreeMap<usize, Value>,
-    /// Documents to add after a document: (extra comment lines, content).
-    pub insertions: BTreeMap<usize, Vec<(String, Value)>>,
+    /// New text of changed documents (separator and leading comments kept),
+    /// by 0-based index.
+    pub replacements: BTreeMap<usize, String>,
+    /// Documents to add after a document, as text (`---` line first).
+    pub insertions: BTreeMap<usize, Vec<String>>,
     /// What was done.
     pub summary: InjectionSummary,
 }
@@ -37,20 +38,142 @@ struct Target {
     origin: ValuesOrigin,
 }
 
-/// Working copies of documents being changed.
+/// Working copies of documents being changed. Each target's changes are
+/// written out as text when it is done ([`Work::flush`]), so that a stream of
+/// thousands of releases never holds thousands of trees; a document a later
+/// target changes again is read back from that text.
 struct Work<'d, 'a> {
     docs: &'d [Document<'a>],
     values: HashMap<usize, Value>,
     changed: HashSet<usize>,
+    /// New text of the documents changed so far.
+    rendered: BTreeMap<usize, String>,
+    /// (name, namespace as JSON) of the ConfigMaps generated so far.
+    config_maps_added: HashSet<(String, Option<String>)>,
 }
 
 impl Work<'_, '_> {
     fn value(&mut self, index: usize) -> Option<&mut Value> {
         if !self.values.contains_key(&index) {
-            let node = self.docs.get(index)?.tree()?;
+            let doc = self.docs.get(index)?;
+            let node = match self.rendered.get(&index) {
+                Some(text) => reparse(text)?,
+                None => doc.tree()?,
+            };
             self.values.insert(index, node.to_json());
         }
         self.values.get_mut(&index)
+    }
+
+    /// Writes the changed documents out as text and forgets the working copies.
+    fn flush(&mut self) {
+        for index in std::mem::take(&mut self.changed) {
+            if let (Some(value), Some(doc)) = (self.values.remove(&index), self.docs.get(index)) {
+                self.rendered
+                    .insert(index, super::render_document(doc.piece.text, &value));
+            }
+        }
+        self.values.clear();
+    }
+}
+
+/// Reads back a document the post-renderer wrote.
+fn reparse(text: &str) -> Option<crate::yaml::Node> {
+    let limits = crate::yaml::Limits {
+        max_bytes: usize::MAX,
+        max_depth: super::classify::MAX_DEPTH,
+        max_alias_nodes: super::classify::MAX_ALIAS_NODES_PER_DOCUMENT,
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    crate::yaml::load_documents(text, &limits)
+        .ok()?
+        .documents
+        .into_iter()
+        .find(|d| d.kind != NodeKind::Null)
+}
+
+/// Lookups built once per stream, so that each target only visits the
+/// Services, Ingresses, HTTPRoutes and ConfigMaps that can concern it (a stream
+/// with thousands of releases would otherwise cost targets × documents).
+struct Index<'d> {
+    /// Services by one `(key, value)` pair of their selector (the smallest).
+    services: HashMap<(&'d str, &'d str), Vec<usize>>,
+    /// Ingresses by the name of each Service they send traffic to.
+    ingresses: HashMap<&'d str, Vec<usize>>,
+    /// HTTPRoutes by the name of each Service their rules send traffic to.
+    routes: HashMap<&'d str, Vec<usize>>,
+    /// ConfigMaps by name.
+    config_maps: HashMap<&'d str, Vec<usize>>,
+    /// Whether the stream has any Ingress or HTTPRoute.
+    has_routes: bool,
+}
+
+impl<'d> Index<'d> {
+    fn new(docs: &'d [Document<'_>]) -> Self {
+        let mut index = Index {
+            services: HashMap::new(),
+            ingresses: HashMap::new(),
+            routes: HashMap::new(),
+            config_maps: HashMap::new(),
+            has_routes: false,
+        };
+        for doc in docs {
+            if doc.kind.as_deref() == Some("ConfigMap") {
+                if let Some(name) = doc.name.as_deref() {
+                    index.config_maps.entry(name).or_default().push(doc.index);
+                }
+            }
+            let map = if doc.is("Ingress") {
+                &mut index.ingresses
+            } else if doc.is("HTTPRoute") {
+                &mut index.routes
+            } else {
+                if doc.is("Service") {
+                    if let Some((k, v)) = doc.selector.iter().min() {
+                        index
+                            .services
+                            .entry((k.as_str(), v.as_str()))
+                            .or_default()
+                            .push(doc.index);
+                    }
+                }
+                continue;
+            };
+            index.has_routes = true;
+            for name in &doc.backends {
+                let list = map.entry(name.as_str()).or_default();
+                if list.last() != Some(&doc.index) {
+                    list.push(doc.index);
+                }
+            }
+        }
+        index
+    }
+
+    /// Services whose selector may match `labels`, in stream order.
+    fn services_for(&self, labels: &Map<String, Value>) -> Vec<usize> {
+        let mut out: Vec<usize> = labels
+            .iter()
+            .filter_map(|(k, v)| self.services.get(&(k.as_str(), v.as_str()?)))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Documents of `map` listed under any of `names`, in stream order.
+    fn by_names(map: &HashMap<&str, Vec<usize>>, names: &HashSet<String>) -> Vec<usize> {
+        let mut out: Vec<usize> = names
+            .iter()
+            .filter_map(|n| map.get(n.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -218,11 +341,15 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
         docs,
         values: HashMap::new(),
         changed: HashSet::new(),
+        rendered: BTreeMap::new(),
+        config_maps_added: HashSet::new(),
     };
     let mut out = Plan::default();
     out.summary.documents = docs.len();
+    let lookup = Index::new(docs);
     for target in &targets {
-        apply_target(docs, target, options, &mut work, &mut out)?;
+        apply_target(docs, &lookup, target, options, &mut work, &mut out)?;
+        work.flush();
     }
     if targets.is_empty() && options.values.is_none() {
         out.summary.notes.push(format!(
@@ -230,11 +357,8 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
              without it, pass --values)"
         ));
     }
-    for index in work.changed {
-        if let Some(value) = work.values.remove(&index) {
-            out.replacements.insert(index, value);
-        }
-    }
+    work.flush();
+    out.replacements = std::mem::take(&mut work.rendered);
     let mut changed: Vec<usize> = out.replacements.keys().map(|i| i + 1).collect();
     changed.sort_unstable();
     out.summary.changed = changed;
@@ -244,6 +368,7 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
 
 fn apply_target(
     docs: &[Document<'_>],
+    lookup: &Index<'_>,
     target: &Target,
     options: &PostRenderOptions,
     work: &mut Work<'_, '_>,
@@ -339,11 +464,11 @@ fn apply_target(
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_string();
-                let already_added = out.insertions.values().flatten().any(|(_, v)| {
-                    v.pointer("/metadata/name").and_then(Value::as_str) == Some(cm_name.as_str())
-                        && v.pointer("/metadata/namespace") == cm.pointer("/metadata/namespace")
-                });
-                if already_added {
+                let added_key = (
+                    cm_name.clone(),
+                    cm.pointer("/metadata/namespace").map(Value::to_string),
+                );
+                if !work.config_maps_added.insert(added_key) {
                     return Err(PostRenderError::at(
                         doc.start_place(),
                         Problem::Conflict {
@@ -354,11 +479,14 @@ fn apply_target(
                         },
                     ));
                 }
-                if let Some(clash) = docs.iter().find(|d| {
-                    d.kind.as_deref() == Some("ConfigMap")
-                        && d.name.as_deref() == Some(cm_name.as_str())
-                        && same_namespace(d, doc)
-                }) {
+                if let Some(clash) = lookup
+                    .config_maps
+                    .get(cm_name.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| &docs[i])
+                    .find(|d| same_namespace(d, doc))
+                {
                     return Err(PostRenderError::at(
                         clash.start_place(),
                         Problem::Conflict {
@@ -372,7 +500,11 @@ fn apply_target(
                 out.insertions
                     .entry(target.doc)
                     .or_default()
-                    .push((source_comment(doc), cm));
+                    .push(super::render_added(
+                        doc.piece.text,
+                        &source_comment(doc),
+                        &cm,
+                    ));
             }
             out.summary.notes.extend(injected.notes);
             old_ports = injected.old_ports;
@@ -386,9 +518,11 @@ fn apply_target(
         .and_then(|v| v.pointer("/spec/template/metadata/labels").cloned());
     let pod_labels = string_map(pod_labels.as_ref());
     let mut service_names = HashSet::new();
-    for svc in docs
-        .iter()
-        .filter(|d| d.is("Service") && same_namespace(d, doc))
+    for svc in lookup
+        .services_for(&pod_labels)
+        .into_iter()
+        .map(|i| &docs[i])
+        .filter(|d| same_namespace(d, doc))
     {
         let selects = !svc.selector.is_empty()
             && svc.selector.iter().all(|(k, v)| {
@@ -434,7 +568,7 @@ fn apply_target(
             PostRenderError::at(values_place(doc, target.origin), p)
         }
     })?;
-    let has_routes = docs.iter().any(|d| d.is("Ingress") || d.is("HTTPRoute"));
+    let has_routes = lookup.has_routes;
     if service_names.is_empty() {
         if has_routes {
             out.summary.notes.push(format!(
@@ -443,9 +577,10 @@ fn apply_target(
             ));
         }
     } else {
-        for ing in docs
-            .iter()
-            .filter(|d| d.is("Ingress") && same_namespace(d, doc))
+        for ing in Index::by_names(&lookup.ingresses, &service_names)
+            .into_iter()
+            .map(|i| &docs[i])
+            .filter(|d| same_namespace(d, doc))
         {
             if !ing.backends.iter().any(|s| service_names.contains(s)) {
                 continue;
@@ -510,9 +645,10 @@ fn apply_target(
             }
             out.summary.ingresses.push(summary);
         }
-        for route in docs
-            .iter()
-            .filter(|d| d.is("HTTPRoute") && same_namespace(d, doc))
+        for route in Index::by_names(&lookup.routes, &service_names)
+            .into_iter()
+            .map(|i| &docs[i])
+            .filter(|d| same_namespace(d, doc))
         {
             if !route.backends.iter().any(|s| service_names.contains(s)) {
                 continue;

@@ -138,11 +138,41 @@ enum Frame {
     },
     Map {
         entries: Vec<Entry>,
+        /// Position of each key in `entries`, once the map is large enough
+        /// that searching `entries` for duplicates would be quadratic.
+        positions: HashMap<String, usize>,
         merged: Vec<Entry>,
         key: Option<(Scalar, Span)>,
         start: Span,
         anchor: usize,
     },
+}
+
+/// Maps with more entries than this index their keys (hostile input can have
+/// hundreds of thousands of keys in one map).
+const INDEX_KEYS_ABOVE: usize = 32;
+
+/// Where `key` is in `entries` (with `positions` once the map is indexed).
+fn find_key(entries: &[Entry], positions: &HashMap<String, usize>, key: &str) -> Option<usize> {
+    if entries.len() > INDEX_KEYS_ABOVE {
+        positions.get(key).copied()
+    } else {
+        entries.iter().position(|e| e.key == key)
+    }
+}
+
+/// Records `entries.last()` in `positions` (indexing all of them when the map
+/// just grew past [`INDEX_KEYS_ABOVE`]).
+fn index_last(entries: &[Entry], positions: &mut HashMap<String, usize>) {
+    match entries.len() {
+        n if n <= INDEX_KEYS_ABOVE => {}
+        n if n == INDEX_KEYS_ABOVE + 1 => {
+            positions.extend(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)));
+        }
+        n => {
+            positions.insert(entries[n - 1].key.clone(), n - 1);
+        }
+    }
 }
 
 /// A map key before it is resolved.
@@ -232,6 +262,7 @@ impl Builder<'_> {
                 self.open(
                     Frame::Map {
                         entries: Vec::new(),
+                        positions: HashMap::new(),
                         merged: Vec::new(),
                         key: None,
                         start: here,
@@ -253,14 +284,16 @@ impl Builder<'_> {
                     } => (NodeKind::Seq(items), start, anchor),
                     Frame::Map {
                         mut entries,
+                        mut positions,
                         merged,
                         start,
                         anchor,
                         ..
                     } => {
                         for entry in merged {
-                            if !entries.iter().any(|e| e.key == entry.key) {
+                            if find_key(&entries, &positions, &entry.key).is_none() {
                                 entries.push(entry);
+                                index_last(&entries, &mut positions);
                             }
                         }
                         (NodeKind::Map(entries), start, anchor)
@@ -319,6 +352,7 @@ impl Builder<'_> {
             Frame::Seq { items, .. } => items.push(node),
             Frame::Map {
                 entries,
+                positions,
                 merged,
                 key,
                 ..
@@ -335,7 +369,8 @@ impl Builder<'_> {
                 if let Some(h) = hazard {
                     self.out.hazards.push(h);
                 }
-                if let Some(existing) = entries.iter_mut().find(|e| e.key == key) {
+                if let Some(existing) = find_key(entries, positions, &key).map(|i| &mut entries[i])
+                {
                     self.out.hazards.push(Hazard {
                         kind: HazardKind::DuplicateKey {
                             key: key.clone(),
@@ -351,6 +386,7 @@ impl Builder<'_> {
                         key_span,
                         value: node,
                     });
+                    index_last(entries, positions);
                 }
             }
         }
@@ -452,9 +488,11 @@ fn merge_into(merged: &mut Vec<Entry>, node: Node, key_span: Span) -> Result<(),
             .map_err(|()| merge_error(key_span))?,
         _ => return Err(merge_error(key_span)),
     };
+    let mut seen: std::collections::HashSet<String> =
+        merged.iter().map(|e| e.key.clone()).collect();
     for entries in sources {
         for entry in entries {
-            if !merged.iter().any(|e| e.key == entry.key) {
+            if seen.insert(entry.key.clone()) {
                 merged.push(entry);
             }
         }

@@ -81,13 +81,23 @@ fn run_with(args: &PostRenderArgs, error_file: Option<&PathBuf>) -> anyhow::Resu
         Ok(options) => options,
         Err(message) => return Ok(fail(&message, error_file, args.check)),
     };
-    match postrender::post_render_bytes(&input, &options) {
+    match postrender::post_render_bytes_stream(&input, &options) {
         Ok(rendered) => {
             let mut stdout = std::io::stdout().lock();
             if args.check {
-                stdout.write_all(rendered.summary.render_text().as_bytes())?;
+                stdout.write_all(rendered.summary().render_text().as_bytes())?;
             } else {
-                stdout.write_all(rendered.output.as_bytes())?;
+                // Written chunk by chunk (unchanged documents straight from the
+                // input): no second copy of a large stream in memory.
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut stdout);
+                let mut result = Ok(());
+                rendered.for_each_chunk(|chunk| {
+                    if result.is_ok() {
+                        result = out.write_all(chunk.as_bytes());
+                    }
+                });
+                result?;
+                out.flush()?;
             }
             stdout.flush()?;
             // The error file reports the last run: a success clears an old failure.

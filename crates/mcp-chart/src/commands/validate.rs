@@ -141,18 +141,30 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
             }
         }
         Format::Json => {
+            // The same diagnostic can come from several reports (one per FILE,
+            // each on top of the -f files): list it once. Looked up by its JSON
+            // form, so that hostile files with hundreds of thousands of
+            // diagnostics stay linear.
             let mut diagnostics = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for (_, report) in &reports {
                 for d in &report.diagnostics {
-                    if !diagnostics.contains(d) {
-                        diagnostics.push(d.clone());
+                    if seen.insert(serde_json::to_string(d)?) {
+                        diagnostics.push(d);
                     }
                 }
             }
-            let object = serde_json::json!({
-                "valid": !failed,
-                "diagnostics": diagnostics,
-            });
+            /// The report, serialized directly (a `serde_json::Value` of
+            /// hundreds of thousands of diagnostics costs gigabytes).
+            #[derive(serde::Serialize)]
+            struct JsonReport<'a> {
+                valid: bool,
+                diagnostics: Vec<&'a mcp_chart_core::validate::Diagnostic>,
+            }
+            let object = JsonReport {
+                valid: !failed,
+                diagnostics,
+            };
             out.push_str(&serde_json::to_string_pretty(&object)?);
             out.push('\n');
         }

@@ -1,6 +1,7 @@
 //! Diagnostics for people: a rustc/ruff-style header, the source line and a
 //! caret under the offending text, then the help line.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use mcp_chart_core::location::Location;
@@ -10,8 +11,20 @@ const TAB: &str = "    ";
 
 /// Renders every diagnostic of `report`.
 pub fn render(report: &Report, out: &mut String) {
+    // The lines of each source, split once: finding a diagnostic's line by
+    // scanning the file each time was quadratic on files with many problems.
+    let mut lines: HashMap<*const SourceText, Vec<&str>> = HashMap::new();
     for d in &report.diagnostics {
-        diagnostic(d, report.source_of(d), out);
+        let source = report.source_of(d);
+        let line = match (source, d.location()) {
+            (Some(s), Some(at)) if s.kind != SourceKind::Set => lines
+                .entry(std::ptr::from_ref(s))
+                .or_insert_with(|| s.text.split('\n').collect())
+                .get((at.line as usize).wrapping_sub(1))
+                .copied(),
+            _ => None,
+        };
+        diagnostic(d, source, line, out);
         out.push('\n');
     }
 }
@@ -33,12 +46,13 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     }
 }
 
-fn diagnostic(d: &Diagnostic, source: Option<&SourceText>, out: &mut String) {
+/// Renders `d`; `line` is the text of its line in its file.
+fn diagnostic(d: &Diagnostic, source: Option<&SourceText>, line: Option<&str>, out: &mut String) {
     let _ = writeln!(out, "{}[{}]: {}", d.severity, d.code, d.message);
     let location = d.location();
     let snippet = match (source, location) {
         (Some(s), Some(at)) if s.kind == SourceKind::Set => Some(set_snippet(s, at, d.end)),
-        (Some(s), Some(at)) => file_snippet(&s.text, at, d.end),
+        (Some(_), Some(at)) => line.map(|raw| line_snippet(raw, at, d.end)),
         _ => None,
     };
     let width = snippet.as_ref().map_or(1, |s| s.gutter.len()).max(1);
@@ -84,8 +98,14 @@ fn width(s: &str) -> usize {
 /// Longest source line shown; longer ones are cut around the caret.
 const MAX_LINE: usize = 100;
 
+#[cfg(test)]
 fn file_snippet(text: &str, at: Location, end: Option<Location>) -> Option<Snippet> {
     let raw = text.split('\n').nth((at.line as usize).checked_sub(1)?)?;
+    Some(line_snippet(raw, at, end))
+}
+
+/// The snippet of line `raw` (the text of line `at.line`).
+fn line_snippet(raw: &str, at: Location, end: Option<Location>) -> Snippet {
     let raw = raw.strip_suffix('\r').unwrap_or(raw);
     let chars: Vec<char> = raw.chars().collect();
     let start = (at.column as usize).saturating_sub(1).min(chars.len());
@@ -102,7 +122,7 @@ fn file_snippet(text: &str, at: Location, end: Option<Location>) -> Option<Snipp
     let line = raw.replace('\t', TAB);
     let caret_at = width(&before);
     let carets = width(marked.trim_end()).max(1);
-    Some(cut(at.line.to_string(), &line, caret_at, carets))
+    cut(at.line.to_string(), &line, caret_at, carets)
 }
 
 /// Cuts a long line to a window around the caret.

@@ -1,0 +1,28 @@
+//! The values reader: YAML load with limits, Helm-order merge over the chart
+//! defaults with a --set argument, and validation. Input: a values file, then
+//! optionally a NUL byte and a --set text. Nothing may panic, and every
+//! diagnostic has a location inside its source.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mcp_chart_core::validate::{validate_bytes, BytesSource};
+use mcp_chart_core::values::{merge, SetArg, ValuesSource};
+use mcp_chart_core::yaml::{decode_utf8, load_documents, Limits};
+
+fuzz_target!(|data: &[u8]| {
+    let (file, set) = match data.iter().position(|&b| b == 0) {
+        Some(i) => (&data[..i], Some(String::from_utf8_lossy(&data[i + 1..]).into_owned())),
+        None => (data, None),
+    };
+    let sets: Vec<SetArg> = set.into_iter().map(SetArg::new).collect();
+    if let Ok(text) = decode_utf8(file) {
+        let _ = load_documents(text, &Limits::default());
+        let _ = merge(&[ValuesSource { name: "values.yaml", text }], &sets);
+    }
+    let report = validate_bytes(&[BytesSource { name: "values.yaml", bytes: file }], &sets);
+    for d in &report.diagnostics {
+        if let Some(at) = d.location() {
+            assert!(at.line >= 1 && at.column >= 1, "{d:?}");
+        }
+    }
+});
