@@ -4,6 +4,7 @@
 //! stdout and stderr, exit codes, and the processes Helm runs it as.
 
 mod commands;
+mod engine;
 mod exit_status;
 
 use std::io::Write;
@@ -25,6 +26,10 @@ struct Cli {
 enum Command {
     /// Print the chart's values JSON Schema (or write the committed copies).
     Schema(commands::schema::SchemaArgs),
+    /// Send one raw JSON request to an engine and print its JSON response
+    /// (tests and debugging; see docs/wasm-engine.md).
+    #[command(hide = true)]
+    EngineRequest(commands::engine_request::EngineRequestArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +47,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Schema(args) => commands::schema::run(&args),
+        Command::EngineRequest(args) => commands::engine_request::run(&args),
     };
     match result {
         Ok(status) => status.into(),

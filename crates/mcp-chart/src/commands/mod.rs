@@ -1,3 +1,4 @@
 //! One module per subcommand.
 
+pub mod engine_request;
 pub mod schema;
