@@ -8,6 +8,7 @@
 pub mod defaults;
 pub mod location;
 pub mod model;
+pub mod postrender;
 pub mod schema;
 pub mod values;
 pub mod yaml;

@@ -26,6 +26,9 @@ struct Cli {
 enum Command {
     /// Print the chart's values JSON Schema (or write the committed copies).
     Schema(commands::schema::SchemaArgs),
+    /// Helm post-renderer: inject the stdio gateway and connection timeouts
+    /// into the manifests on stdin, write them to stdout.
+    PostRender(commands::post_render::PostRenderArgs),
     /// Send one raw JSON request to an engine and print its JSON response
     /// (tests and debugging; see docs/wasm-engine.md).
     #[command(hide = true)]
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Schema(args) => commands::schema::run(&args),
+        Command::PostRender(args) => commands::post_render::run(&args),
         Command::EngineRequest(args) => commands::engine_request::run(&args),
     };
     match result {

@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
 pub mod engine_request;
+pub mod post_render;
 pub mod schema;

@@ -1,0 +1,678 @@
+//! What to change: which workloads get their transport settings from where,
+//! which container becomes the gateway, which Services, Ingresses and
+//! HTTPRoutes belong to those workloads, and the new text of each.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use crate::model::{Transport, TransportType};
+use crate::yaml::{Node, NodeKind};
+
+use super::classify::{Document, TRANSPORT_ANNOTATION};
+use super::error::{PostRenderError, Problem, StreamPlace};
+use super::gateway::{self, GATEWAY_CONTAINER, PORT_NAME};
+use super::source::{self, ValuesOrigin};
+use super::summary::{
+    GatewaySummary, HttpRouteSummary, IngressSummary, InjectionSummary, ServiceSummary,
+    WorkloadSummary,
+};
+use super::timeouts::{httproute, ingress, TimeoutSettings};
+use super::PostRenderOptions;
+
+/// The changes to make to a stream.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// New content of changed documents, by 0-based index.
+    pub replacements: BTreeMap<usize, Value>,
+    /// Documents to add after a document: (extra comment lines, content).
+    pub insertions: BTreeMap<usize, Vec<(String, Value)>>,
+    /// What was done.
+    pub summary: InjectionSummary,
+}
+
+struct Target {
+    doc: usize,
+    transport: Transport,
+    origin: ValuesOrigin,
+}
+
+/// Working copies of documents being changed.
+struct Work<'d, 'a> {
+    docs: &'d [Document<'a>],
+    values: HashMap<usize, Value>,
+    changed: HashSet<usize>,
+}
+
+impl Work<'_, '_> {
+    fn value(&mut self, index: usize) -> Option<&mut Value> {
+        if !self.values.contains_key(&index) {
+            let node = self.docs.get(index)?.node.as_ref()?;
+            self.values.insert(index, node.to_json());
+        }
+        self.values.get_mut(&index)
+    }
+
+    fn peek(&self, index: usize) -> Option<Value> {
+        if let Some(v) = self.values.get(&index) {
+            return Some(v.clone());
+        }
+        self.docs.get(index)?.node.as_ref().map(Node::to_json)
+    }
+}
+
+fn candidates(docs: &[&Document<'_>]) -> String {
+    docs.iter()
+        .map(|d| {
+            format!(
+                "{} (document {})",
+                d.object().unwrap_or_else(|| "?".into()),
+                d.index + 1
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn selection(message: String) -> PostRenderError {
+    PostRenderError::general(Problem::Selection { message })
+}
+
+/// Whether `doc` is the workload `wanted` (`Kind/name`, kind case-insensitive).
+fn matches_ref(doc: &Document<'_>, wanted: &str) -> bool {
+    let Some((kind, name)) = wanted.split_once('/') else {
+        return doc.name.as_deref() == Some(wanted);
+    };
+    doc.kind
+        .as_deref()
+        .is_some_and(|k| k.eq_ignore_ascii_case(kind))
+        && doc.name.as_deref() == Some(name)
+}
+
+fn select_targets(
+    docs: &[Document<'_>],
+    options: &PostRenderOptions,
+) -> Result<Vec<Target>, PostRenderError> {
+    let workloads: Vec<&Document<'_>> = docs.iter().filter(|d| d.is_workload()).collect();
+    let annotated: Vec<&Document<'_>> = workloads
+        .iter()
+        .copied()
+        .filter(|d| d.transport.is_some())
+        .collect();
+    let pick = |pool: &[&Document<'_>], wanted: &str, what: &str| {
+        let found: Vec<&Document<'_>> = pool
+            .iter()
+            .copied()
+            .filter(|d| matches_ref(d, wanted))
+            .collect();
+        match found.len() {
+            1 => Ok(found[0].index),
+            0 => Err(selection(format!(
+                "--workload {wanted}: no {what} of that kind and name; candidates: {}",
+                if pool.is_empty() {
+                    "none".to_string()
+                } else {
+                    candidates(pool)
+                }
+            ))),
+            _ => Err(selection(format!(
+                "--workload {wanted} matches several documents: {}",
+                candidates(&found)
+            ))),
+        }
+    };
+    if let Some(values) = &options.values {
+        let transport = source::from_values(values)?;
+        let doc = if let Some(wanted) = &options.workload {
+            pick(&workloads, wanted, "Deployment, StatefulSet or DaemonSet")?
+        } else if annotated.len() == 1 {
+            annotated[0].index
+        } else if annotated.len() > 1 {
+            return Err(selection(format!(
+                "several workloads carry the {TRANSPORT_ANNOTATION} annotation; choose the one \
+                 the values are for with --workload KIND/NAME: {}",
+                candidates(&annotated)
+            )));
+        } else if workloads.len() == 1 {
+            workloads[0].index
+        } else if workloads.is_empty() {
+            return Err(selection(
+                "no Deployment, StatefulSet or DaemonSet (other than hooks) in the stream to \
+                 apply the values to"
+                    .into(),
+            ));
+        } else {
+            return Err(selection(format!(
+                "several workloads could take the values; choose one with --workload KIND/NAME: {}",
+                candidates(&workloads)
+            )));
+        };
+        return Ok(vec![Target {
+            doc,
+            transport,
+            origin: ValuesOrigin::Values,
+        }]);
+    }
+    let chosen: Vec<&Document<'_>> = match &options.workload {
+        Some(wanted) => vec![&docs[pick(&annotated, wanted, "workload with the annotation")?]],
+        None => annotated,
+    };
+    chosen
+        .into_iter()
+        .map(|doc| {
+            let node = doc.transport.as_ref().ok_or_else(|| {
+                PostRenderError::at(
+                    doc.start_place(),
+                    Problem::Selection {
+                        message: "the workload has no transport annotation".into(),
+                    },
+                )
+            })?;
+            Ok(Target {
+                doc: doc.index,
+                transport: source::from_annotation(doc, node)?,
+                origin: ValuesOrigin::Annotation,
+            })
+        })
+        .collect()
+}
+
+/// Location of `metadata.annotations["mcp-chart/transport"]` or of the document.
+fn values_place(doc: &Document<'_>, origin: ValuesOrigin) -> StreamPlace {
+    match (origin, &doc.transport) {
+        (ValuesOrigin::Annotation, Some(node)) => doc.place(node.span.start),
+        _ => doc.start_place(),
+    }
+}
+
+/// Location of container `index` of a workload's pod template, when found.
+fn container_place(doc: &Document<'_>, index: usize) -> StreamPlace {
+    let node = doc.node.as_ref().and_then(|n| {
+        n.get("spec")?
+            .get("template")?
+            .get("spec")?
+            .get("containers")
+            .and_then(|c| match &c.kind {
+                NodeKind::Seq(items) => items.get(index),
+                _ => None,
+            })
+    });
+    match node {
+        Some(n) => doc.place(n.span.start),
+        None => doc.start_place(),
+    }
+}
+
+fn same_namespace(a: &Document<'_>, b: &Document<'_>) -> bool {
+    match (&a.namespace, &b.namespace) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+fn string_map(value: Option<&Value>) -> Map<String, Value> {
+    value.and_then(Value::as_object).cloned().unwrap_or_default()
+}
+
+/// Builds the plan.
+pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, PostRenderError> {
+    let targets = select_targets(docs, options)?;
+    let mut work = Work {
+        docs,
+        values: HashMap::new(),
+        changed: HashSet::new(),
+    };
+    let mut out = Plan::default();
+    out.summary.documents = docs.len();
+    for target in &targets {
+        apply_target(docs, target, options, &mut work, &mut out)?;
+    }
+    if targets.is_empty() && options.values.is_none() {
+        out.summary.notes.push(format!(
+            "no workload carries the {TRANSPORT_ANNOTATION} annotation: nothing to do (for a chart \
+             without it, pass --values)"
+        ));
+    }
+    for index in work.changed {
+        if let Some(value) = work.values.remove(&index) {
+            out.replacements.insert(index, value);
+        }
+    }
+    let mut changed: Vec<usize> = out.replacements.keys().map(|i| i + 1).collect();
+    changed.sort_unstable();
+    out.summary.changed = changed;
+    out.summary.documents_out =
+        docs.len() + out.insertions.values().map(Vec::len).sum::<usize>();
+    Ok(out)
+}
+
+fn apply_target(
+    docs: &[Document<'_>],
+    target: &Target,
+    options: &PostRenderOptions,
+    work: &mut Work<'_, '_>,
+    out: &mut Plan,
+) -> Result<(), PostRenderError> {
+    let doc = &docs[target.doc];
+    let object = doc.object().unwrap_or_default();
+    let workload_name = doc.name.clone().unwrap_or_default();
+    let transport = &target.transport;
+    let gateway_wanted = transport.kind == TransportType::Stdio && transport.stdio_gateway.enabled;
+    let shape_err = |problem: Problem| PostRenderError::at(doc.start_place(), problem);
+
+    // Consume the annotation.
+    let mut annotation_removed = false;
+    {
+        let value = work
+            .value(target.doc)
+            .ok_or_else(|| shape_err(Problem::Shape {
+                message: "the workload could not be read".into(),
+            }))?;
+        if let Some(Value::Object(meta)) = value.get_mut("metadata") {
+            if let Some(Value::Object(annotations)) = meta.get_mut("annotations") {
+                annotation_removed = annotations.shift_remove(TRANSPORT_ANNOTATION).is_some();
+                if annotations.is_empty() {
+                    meta.shift_remove("annotations");
+                }
+            }
+        }
+    }
+    if annotation_removed {
+        work.changed.insert(target.doc);
+    }
+
+    if transport.kind == TransportType::Stdio && !transport.stdio_gateway.enabled {
+        out.summary.notes.push(format!(
+            "{object}: transport.type is stdio but transport.stdioGateway.enabled is false: \
+             nothing can reach a stdio server over the network"
+        ));
+    }
+    if transport.kind != TransportType::Stdio && transport.stdio_gateway.enabled {
+        out.summary.notes.push(format!(
+            "{object}: transport.stdioGateway.enabled is ignored because transport.type is not stdio"
+        ));
+    }
+
+    // The gateway.
+    let mut gateway_summary = None;
+    let mut old_ports = Vec::new();
+    let mut gateway_active = false;
+    if gateway_wanted {
+        gateway_active = true;
+        let value = work.value(target.doc).ok_or_else(|| {
+            shape_err(Problem::Shape {
+                message: "the workload could not be read".into(),
+            })
+        })?;
+        let names = gateway::container_names(value).map_err(shape_err)?;
+        if names.iter().any(|n| n == GATEWAY_CONTAINER) {
+            gateway_summary = Some(GatewaySummary {
+                already_injected: true,
+                ..GatewaySummary::default()
+            });
+            out.summary.notes.push(format!(
+                "{object} already has the {GATEWAY_CONTAINER} container: the gateway is not injected again"
+            ));
+        } else {
+            let index = select_container(&names, options.container.as_deref())
+                .map_err(|message| PostRenderError::at(doc.start_place(), Problem::Selection { message }))?;
+            let place = match target.origin {
+                ValuesOrigin::Annotation => values_place(doc, target.origin),
+                ValuesOrigin::Values => container_place(doc, index),
+            };
+            let injected = gateway::inject(
+                value,
+                index,
+                &transport.stdio_gateway,
+                &workload_name,
+                doc.helm4_filename.as_deref(),
+            )
+            .map_err(|problem| match problem {
+                Problem::Shape { .. } | Problem::Conflict { .. } => {
+                    PostRenderError::at(container_place(doc, index), problem)
+                }
+                other if target.origin == ValuesOrigin::Values => PostRenderError::general(other),
+                other => PostRenderError::at(place.clone(), other),
+            })?;
+            work.changed.insert(target.doc);
+            if let Some(cm) = injected.config_map {
+                let cm_name = cm
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let already_added = out.insertions.values().flatten().any(|(_, v)| {
+                    v.pointer("/metadata/name").and_then(Value::as_str) == Some(cm_name.as_str())
+                        && v.pointer("/metadata/namespace") == cm.pointer("/metadata/namespace")
+                });
+                if already_added {
+                    return Err(PostRenderError::at(
+                        doc.start_place(),
+                        Problem::Conflict {
+                            message: format!(
+                                "another workload named {workload_name:?} already gets the ConfigMap \
+                                 {cm_name:?}; workload names must differ"
+                            ),
+                        },
+                    ));
+                }
+                if let Some(clash) = docs.iter().find(|d| {
+                    d.kind.as_deref() == Some("ConfigMap")
+                        && d.name.as_deref() == Some(cm_name.as_str())
+                        && same_namespace(d, doc)
+                }) {
+                    return Err(PostRenderError::at(
+                        clash.start_place(),
+                        Problem::Conflict {
+                            message: format!(
+                                "a ConfigMap named {cm_name:?} is already in the stream; the gateway \
+                                 of {object} needs that name for its servers.json"
+                            ),
+                        },
+                    ));
+                }
+                out.insertions
+                    .entry(target.doc)
+                    .or_default()
+                    .push((source_comment(doc), cm));
+            }
+            out.summary.notes.extend(injected.notes);
+            old_ports = injected.old_ports;
+            gateway_summary = Some(injected.summary);
+        }
+    }
+
+    // Services that select the workload's pods.
+    let pod_labels = work
+        .peek(target.doc)
+        .and_then(|v| v.pointer("/spec/template/metadata/labels").cloned());
+    let pod_labels = string_map(pod_labels.as_ref());
+    let mut service_names = HashSet::new();
+    for svc in docs.iter().filter(|d| d.is("Service") && same_namespace(d, doc)) {
+        let Some(value) = work.peek(svc.index) else {
+            continue;
+        };
+        let selector = string_map(value.pointer("/spec/selector"));
+        let selects = !selector.is_empty()
+            && selector
+                .iter()
+                .all(|(k, v)| pod_labels.get(k).is_some_and(|l| l == v));
+        if !selects {
+            continue;
+        }
+        if let Some(name) = &svc.name {
+            service_names.insert(name.clone());
+        }
+        if gateway_summary
+            .as_ref()
+            .is_some_and(|g| !g.already_injected)
+        {
+            let value = work.value(svc.index).ok_or_else(|| {
+                PostRenderError::at(
+                    svc.start_place(),
+                    Problem::Shape {
+                        message: "the Service could not be read".into(),
+                    },
+                )
+            })?;
+            let retargeted = retarget_service(value, &old_ports);
+            if !retargeted.is_empty() {
+                work.changed.insert(svc.index);
+            }
+            out.summary.services.push(ServiceSummary {
+                document: svc.index + 1,
+                object: svc.object().unwrap_or_default(),
+                retargeted,
+            });
+        }
+    }
+
+    // Timeouts.
+    let settings = TimeoutSettings::from_transport(transport, gateway_active).map_err(|p| {
+        if target.origin == ValuesOrigin::Values {
+            PostRenderError::general(p)
+        } else {
+            PostRenderError::at(values_place(doc, target.origin), p)
+        }
+    })?;
+    let has_routes = docs.iter().any(|d| d.is("Ingress") || d.is("HTTPRoute"));
+    if service_names.is_empty() {
+        if has_routes {
+            out.summary.notes.push(format!(
+                "no Service in the stream selects the pods of {object}: no Ingress or HTTPRoute \
+                 timeouts were added for it"
+            ));
+        }
+    } else {
+        for ing in docs.iter().filter(|d| d.is("Ingress") && same_namespace(d, doc)) {
+            let Some(value) = work.peek(ing.index) else {
+                continue;
+            };
+            if !ingress::backend_services(&value)
+                .iter()
+                .any(|s| service_names.contains(s))
+            {
+                continue;
+            }
+            let class = ingress::ingress_class(&value);
+            let controller = class.as_deref().and_then(ingress::Controller::from_class);
+            let mut summary = IngressSummary {
+                document: ing.index + 1,
+                object: ing.object().unwrap_or_default(),
+                class: class.clone(),
+                controller: controller.map(|c| c.label().to_string()),
+                added: Vec::new(),
+                kept: Vec::new(),
+                note: None,
+            };
+            match controller {
+                None => {
+                    summary.note = Some(match &class {
+                        Some(c) => format!(
+                            "class {c:?} is not a controller the post-renderer knows: no timeout \
+                             annotations added (set them in ingress.annotations)"
+                        ),
+                        None => "no ingressClassName: the controller is unknown, no timeout \
+                                 annotations added (set ingress.className)"
+                            .to_string(),
+                    });
+                }
+                Some(ingress::Controller::Traefik) => {
+                    summary.note = Some(
+                        "Traefik has no per-Ingress timeout annotation: configure its \
+                         entryPoints' respondingTimeouts (or use an HTTPRoute)"
+                            .to_string(),
+                    );
+                }
+                Some(c) => {
+                    let wanted = ingress::annotations_for(c, &settings);
+                    if c == ingress::Controller::AwsAlb
+                        && settings.read.max(settings.send) > ingress::ALB_MAX_IDLE_SECONDS
+                    {
+                        summary.note = Some(format!(
+                            "the ALB idle timeout is capped at {} seconds",
+                            ingress::ALB_MAX_IDLE_SECONDS
+                        ));
+                    }
+                    let value = work.value(ing.index).ok_or_else(|| {
+                        PostRenderError::at(
+                            ing.start_place(),
+                            Problem::Shape {
+                                message: "the Ingress could not be read".into(),
+                            },
+                        )
+                    })?;
+                    let (added, kept) = ingress::add_annotations(value, &wanted).map_err(|m| {
+                        PostRenderError::at(ing.start_place(), Problem::Shape { message: m })
+                    })?;
+                    if !added.is_empty() {
+                        work.changed.insert(ing.index);
+                    }
+                    summary.added = added;
+                    summary.kept = kept;
+                }
+            }
+            out.summary.ingresses.push(summary);
+        }
+        for route in docs.iter().filter(|d| d.is("HTTPRoute") && same_namespace(d, doc)) {
+            let Some(value) = work.peek(route.index) else {
+                continue;
+            };
+            if !httproute::routes_to(&value, &service_names) {
+                continue;
+            }
+            let value = work.value(route.index).ok_or_else(|| {
+                PostRenderError::at(
+                    route.start_place(),
+                    Problem::Shape {
+                        message: "the HTTPRoute could not be read".into(),
+                    },
+                )
+            })?;
+            let (rules, changed) = httproute::add_rule_timeouts(value, &service_names, &settings)
+                .map_err(|p| {
+                    if target.origin == ValuesOrigin::Values {
+                        PostRenderError::general(p)
+                    } else {
+                        PostRenderError::at(values_place(doc, target.origin), p)
+                    }
+                })?;
+            if changed {
+                work.changed.insert(route.index);
+            }
+            out.summary.http_routes.push(HttpRouteSummary {
+                document: route.index + 1,
+                object: route.object().unwrap_or_default(),
+                rules,
+            });
+        }
+    }
+
+    out.summary.workloads.push(WorkloadSummary {
+        document: doc.index + 1,
+        object,
+        values_origin: target.origin,
+        annotation_removed,
+        transport: serde_json::to_value(transport.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        gateway: gateway_summary,
+    });
+    Ok(())
+}
+
+/// The `# Source:` line of a document's leading comments, for a document
+/// generated on its behalf.
+fn source_comment(doc: &Document<'_>) -> String {
+    doc.piece
+        .text
+        .lines()
+        .take(8)
+        .find(|l| l.trim_start().starts_with("# Source:"))
+        .map(|l| format!("{}\n", l.trim_end_matches('\r')))
+        .unwrap_or_default()
+}
+
+/// Chooses the server container: `--container`, else `mcp-server`, else the only one.
+fn select_container(names: &[String], wanted: Option<&str>) -> Result<usize, String> {
+    let list = || {
+        names
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(wanted) = wanted {
+        return names
+            .iter()
+            .position(|n| n == wanted)
+            .ok_or_else(|| format!("--container {wanted}: no such container; containers: {}", list()));
+    }
+    if let Some(i) = names.iter().position(|n| n == "mcp-server") {
+        return Ok(i);
+    }
+    match names.len() {
+        1 => Ok(0),
+        0 => Err("the pod has no containers".into()),
+        _ => Err(format!(
+            "the pod has several containers and none is named \"mcp-server\"; choose the stdio \
+             server with --container NAME: {}",
+            list()
+        )),
+    }
+}
+
+/// Points Service ports that targeted the replaced container's ports at `http`.
+fn retarget_service(service: &mut Value, old: &[gateway::OldPort]) -> Vec<String> {
+    let mut retargeted = Vec::new();
+    let Some(ports) = service
+        .pointer_mut("/spec/ports")
+        .and_then(Value::as_array_mut)
+    else {
+        return retargeted;
+    };
+    for port in ports.iter_mut() {
+        let Some(map) = port.as_object_mut() else {
+            continue;
+        };
+        let label = map
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| map.get("port").map(|p| p.to_string()))
+            .unwrap_or_default();
+        let hits = match map.get("targetPort") {
+            Some(Value::String(name)) => {
+                name != PORT_NAME && old.iter().any(|p| p.name.as_deref() == Some(name.as_str()))
+            }
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .is_some_and(|n| old.iter().any(|p| p.number == Some(n))),
+            None | Some(Value::Null) => map
+                .get("port")
+                .and_then(Value::as_i64)
+                .is_some_and(|n| old.iter().any(|p| p.number == Some(n))),
+            Some(_) => false,
+        };
+        if hits {
+            map.insert("targetPort".into(), Value::String(PORT_NAME.into()));
+            retargeted.push(label);
+        }
+    }
+    retargeted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn container_choice() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(select_container(&names(&["a", "mcp-server"]), None), Ok(1));
+        assert_eq!(select_container(&names(&["only"]), None), Ok(0));
+        assert!(select_container(&names(&["a", "b"]), None).is_err());
+        assert_eq!(select_container(&names(&["a", "b"]), Some("b")), Ok(1));
+        assert!(select_container(&names(&["a"]), Some("c")).is_err());
+    }
+
+    #[test]
+    fn services_that_targeted_the_old_port_are_retargeted() {
+        let old = vec![gateway::OldPort {
+            name: Some("web".into()),
+            number: Some(3000),
+        }];
+        let mut svc = json!({"spec": {"ports": [
+            {"name": "a", "port": 80, "targetPort": 3000},
+            {"name": "b", "port": 81, "targetPort": "web"},
+            {"name": "c", "port": 3000},
+            {"name": "d", "port": 82, "targetPort": "http"},
+            {"name": "e", "port": 83, "targetPort": 9999}
+        ]}});
+        assert_eq!(retarget_service(&mut svc, &old), vec!["a", "b", "c"]);
+        assert_eq!(svc["spec"]["ports"][2]["targetPort"], "http");
+        assert_eq!(svc["spec"]["ports"][4]["targetPort"], 9999);
+    }
+}

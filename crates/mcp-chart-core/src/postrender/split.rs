@@ -1,0 +1,122 @@
+//! Byte-exact splitting of a manifest stream into documents.
+//!
+//! A document starts at a separator line: a line that begins with `---` and
+//! whose rest is blank or a `#` comment (the rule Kubernetes' YAML stream reader
+//! applies). Each piece keeps its separator line, its leading comments and
+//! everything up to the next separator, so concatenating the pieces gives back
+//! the input byte for byte.
+
+/// One document of the stream, as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece<'a> {
+    /// The document's exact text, separator line included.
+    pub text: &'a str,
+    /// Byte offset of the text in the stream.
+    pub start: usize,
+}
+
+/// Whether `line` (without its line break) is a document separator.
+pub fn is_separator(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("---") else {
+        return false;
+    };
+    let rest = rest.trim_matches(|c: char| c.is_ascii_whitespace());
+    rest.is_empty() || rest.starts_with('#')
+}
+
+/// Splits `input` into documents. Empty input gives no pieces; text before the
+/// first separator (if any) is a piece of its own.
+pub fn split(input: &str) -> Vec<Piece<'_>> {
+    let mut starts = vec![0];
+    let mut offset = 0;
+    for line in input.split_inclusive('\n') {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        if offset > 0 && is_separator(content) {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    let mut pieces = Vec::with_capacity(starts.len());
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(input.len());
+        if end > start {
+            pieces.push(Piece {
+                text: &input[start..end],
+                start,
+            });
+        }
+    }
+    pieces
+}
+
+/// The leading part of a document that is kept verbatim when its body is
+/// rewritten: the separator line and the blank and comment lines after it.
+/// Returns the byte length of that prefix.
+pub fn prefix_len(text: &str) -> usize {
+    let mut len = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let mut content = line.strip_suffix('\n').unwrap_or(line);
+        if i == 0 {
+            content = content.strip_prefix('\u{feff}').unwrap_or(content);
+        }
+        let trimmed = content.trim_matches(|c: char| c.is_ascii_whitespace());
+        let keep = (i == 0 && is_separator(content)) || trimmed.is_empty() || trimmed.starts_with('#');
+        if !keep || !line.ends_with('\n') {
+            break;
+        }
+        len += line.len();
+    }
+    len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(input: &str) -> Vec<&str> {
+        split(input).iter().map(|p| p.text).collect()
+    }
+
+    #[test]
+    fn separators_follow_the_kubernetes_reader() {
+        assert!(is_separator("---"));
+        assert!(is_separator("---   "));
+        assert!(is_separator("---\r"));
+        assert!(is_separator("--- # comment"));
+        assert!(!is_separator("--- a: b"));
+        assert!(!is_separator(" ---"));
+        assert!(!is_separator("----x"));
+        assert!(!is_separator("..."));
+    }
+
+    #[test]
+    fn pieces_concatenate_to_the_input() {
+        let input = "# head\n---\n# Source: a\nkind: A\n---\r\nkind: B\r\n--- # c\nkind: C";
+        let parts = texts(input);
+        assert_eq!(
+            parts,
+            vec![
+                "# head\n",
+                "---\n# Source: a\nkind: A\n",
+                "---\r\nkind: B\r\n",
+                "--- # c\nkind: C"
+            ]
+        );
+        assert_eq!(parts.concat(), input);
+    }
+
+    #[test]
+    fn a_leading_separator_starts_the_first_piece() {
+        assert_eq!(texts("---\na: 1\n"), vec!["---\na: 1\n"]);
+        assert!(texts("").is_empty());
+        assert_eq!(texts("---\n---\n"), vec!["---\n", "---\n"]);
+    }
+
+    #[test]
+    fn prefix_keeps_separator_and_comments() {
+        let text = "---\n# Source: x\n\napiVersion: v1\n# inner\n";
+        assert_eq!(&text[..prefix_len(text)], "---\n# Source: x\n\n");
+        assert_eq!(prefix_len("apiVersion: v1\n"), 0);
+        assert_eq!(prefix_len("---\r\nkind: A\r\n"), 5);
+    }
+}

@@ -1,0 +1,246 @@
+//! End to end: the gateway container the post-renderer writes, expanded the
+//! way the kubelet expands `command`/`args` (`$(VAR)`, `$$`), run through a
+//! real `sh` when there are setup steps, reaches mcp-proxy's real argument
+//! parser (mcp-proxy 0.13 from the project's tool venv) with every value
+//! exactly as written in the values: `$(whoami)`, `$HOME`, backticks, quotes,
+//! spaces, newlines and `;` included. Skipped when the venv is not installed
+//! (scripts/install-tools.sh python).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn python() -> Option<PathBuf> {
+    let cache = std::env::var_os("MCP_CHART_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".cache"));
+    let python = cache.join("venv/bin/python");
+    let ok = python.is_file()
+        && Command::new(&python)
+            .args(["-c", "import mcp_proxy.__main__"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+    ok.then_some(python)
+}
+
+/// Kubernetes' expansion of container command/args: `$$` is `$`, `$(NAME)`
+/// is the container env var NAME when defined, anything else stays.
+fn k8s_expand(s: &str, env: &HashMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some(inner) = after.strip_prefix('(') {
+            match inner.find(')') {
+                Some(close) => {
+                    let name = &inner[..close];
+                    match env.get(name) {
+                        Some(v) => out.push_str(v),
+                        None => {
+                            out.push_str("$(");
+                            out.push_str(name);
+                            out.push(')');
+                        }
+                    }
+                    rest = &inner[close + 1..];
+                }
+                None => {
+                    out.push_str("$(");
+                    rest = inner;
+                }
+            }
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn post_render(input: &[u8], args: &[&str]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mcp-chart"))
+        .arg("post-render")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child.stdin.take().expect("stdin").write_all(input).expect("writes");
+    let out = child.wait_with_output().expect("waits");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// The gateway container of the stream's Deployment, as JSON.
+fn gateway_container(stream: &str) -> Value {
+    let loaded = mcp_chart_core::yaml::load_documents(stream, &Default::default()).expect("YAML");
+    loaded
+        .documents
+        .iter()
+        .map(|d| d.to_json())
+        .find(|d| d["kind"] == "Deployment")
+        .and_then(|d| {
+            d.pointer("/spec/template/spec/containers")
+                .and_then(Value::as_array)
+                .and_then(|cs| cs.iter().find(|c| c["name"] == "mcp-gateway").cloned())
+        })
+        .expect("gateway container")
+}
+
+/// Runs the container's argv as the kubelet would, with `mcp-proxy` being a
+/// script that parses its arguments with mcp-proxy's own parser.
+fn proxy_sees(python: &Path, container: &Value, work: &Path) -> Value {
+    let env: HashMap<String, String> = container["env"]
+        .as_array()
+        .map(|vars| {
+            vars.iter()
+                .filter_map(|v| Some((v["name"].as_str()?.to_string(), v["value"].as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let items = |key: &str| -> Vec<String> {
+        container[key]
+            .as_array()
+            .map(|a| a.iter().map(|s| k8s_expand(s.as_str().expect("string"), &env)).collect())
+            .unwrap_or_default()
+    };
+    let argv: Vec<String> = items("command").into_iter().chain(items("args")).collect();
+    let bin = work.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    let script = bin.join("mcp-proxy");
+    std::fs::write(
+        &script,
+        format!(
+            "#!{}\nimport json, os, sys\nfrom mcp_proxy.__main__ import _setup_argument_parser\n\
+             a = _setup_argument_parser().parse_args(sys.argv[1:])\n\
+             json.dump({{'command': a.command_or_url, 'args': a.args, 'env': a.env, \
+             'allow_origin': a.allow_origin, 'cwd': a.cwd, 'host': a.host, 'port': a.port, \
+             'pass_environment': a.pass_environment, 'named_server_config': a.named_server_config}}, \
+             open(os.environ['PROXY_OUT'], 'w'))\n",
+            python.display()
+        ),
+    )
+    .expect("script");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let out_file = work.join("proxy.json");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let program = if argv[0] == "mcp-proxy" {
+        script.clone()
+    } else {
+        PathBuf::from(&argv[0])
+    };
+    let status = Command::new(program)
+        .args(&argv[1..])
+        .env("PATH", path)
+        .env("PROXY_OUT", &out_file)
+        .env("STEP_OUT", work.join("step.txt"))
+        .env("HOME", "/home/gateway")
+        .status()
+        .expect("runs the container argv");
+    assert!(status.success(), "the container argv failed: {argv:?}");
+    serde_json::from_str(&std::fs::read_to_string(&out_file).expect("proxy ran")).expect("JSON")
+}
+
+const HOSTILE: &[&str] = &[
+    "$(whoami)",
+    "$HOME",
+    "`id`",
+    "it's \"quoted\"",
+    "two words",
+    "line1\nline2",
+    "a;b && c | d > e",
+    "$$ and $(VAR) and $${x}",
+    "-x",
+];
+
+#[test]
+fn values_reach_mcp_proxy_literally() {
+    let Some(python) = python() else {
+        eprintln!("skipped: mcp-proxy venv not installed (scripts/install-tools.sh python)");
+        return;
+    };
+    let fixture = repo().join("tests/fixtures/post-render/hostile-literal/input.yaml");
+    let stream = post_render(&std::fs::read(fixture).expect("fixture"), &[]);
+    let work = std::env::temp_dir().join(format!("mcp-chart-argv-{}", std::process::id()));
+    let seen = proxy_sees(&python, &gateway_container(&stream), &work);
+    assert_eq!(seen["command"], "/opt/srv/bin/server");
+    assert_eq!(seen["args"], json!(HOSTILE));
+    assert_eq!(
+        seen["allow_origin"],
+        json!(["https://a.example", "https://b.example; rm -rf /"])
+    );
+    assert_eq!(seen["cwd"], "/srv/$(whoami)/dir with spaces");
+    assert_eq!(seen["env"], json!([["SECRET", "p@ss $(word) `x` ;"]]));
+    assert_eq!(seen["host"], "0.0.0.0");
+    assert_eq!(seen["port"], 8096);
+    assert_eq!(seen["pass_environment"], true);
+    assert_eq!(seen["named_server_config"], "/etc/mcp-gateway/servers.json");
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+#[test]
+fn setup_steps_run_as_shell_and_the_argv_as_positional_parameters() {
+    let Some(python) = python() else {
+        eprintln!("skipped: mcp-proxy venv not installed (scripts/install-tools.sh python)");
+        return;
+    };
+    let work = std::env::temp_dir().join(format!("mcp-chart-steps-{}", std::process::id()));
+    std::fs::create_dir_all(&work).expect("work");
+    let values = work.join("values.yaml");
+    let args_yaml: Vec<String> = HOSTILE
+        .iter()
+        .map(|a| format!("        - {}\n", serde_json::to_string(a).expect("json")))
+        .collect();
+    std::fs::write(
+        &values,
+        format!(
+            "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    allowOrigins: []\n    \
+             preStart:\n      - 'printf \"%s|%s|%s\" \"$HOME\" \"$(echo sub)\" \"`echo tick`\" > \"$STEP_OUT\"'\n    \
+             server:\n      command: \"srv $(x)\"\n      args:\n{}",
+            args_yaml.concat()
+        ),
+    )
+    .expect("values");
+    let fixture = repo().join("tests/fixtures/post-render/gateway-named-only/input.yaml");
+    let stream = post_render(
+        &std::fs::read(fixture).expect("fixture"),
+        &["--values", values.to_str().expect("path")],
+    );
+    let container = gateway_container(&stream);
+    assert_eq!(container["command"][0], "sh");
+    assert!(container.get("args").is_none());
+    let seen = proxy_sees(&python, &container, &work);
+    // The steps are shell: $HOME, $(...) and backticks were expanded by sh.
+    assert_eq!(
+        std::fs::read_to_string(work.join("step.txt")).expect("step ran"),
+        "/home/gateway|sub|tick"
+    );
+    // The argv is not: every value arrived as written.
+    assert_eq!(seen["command"], "srv $(x)");
+    assert_eq!(seen["args"], json!(HOSTILE));
+    assert_eq!(seen["allow_origin"], json!([]));
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+#[test]
+fn kubernetes_expansion_model() {
+    let env: HashMap<String, String> = [("A".to_string(), "1".to_string())].into();
+    assert_eq!(k8s_expand("$(A) $$(A) $(B) $$ $x $(", &env), "1 $(A) $(B) $ $x $(");
+}
