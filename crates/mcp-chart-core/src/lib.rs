@@ -10,5 +10,6 @@ pub mod location;
 pub mod model;
 pub mod postrender;
 pub mod schema;
+pub mod validate;
 pub mod values;
 pub mod yaml;

@@ -6,6 +6,7 @@
 mod commands;
 mod engine;
 mod exit_status;
+mod render;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ struct Cli {
 enum Command {
     /// Print the chart's values JSON Schema (or write the committed copies).
     Schema(commands::schema::SchemaArgs),
+    /// Check values files the way Helm reads them (file:line:col diagnostics).
+    Validate(commands::validate::ValidateArgs),
     /// Helm post-renderer: inject the stdio gateway and connection timeouts
     /// into the manifests on stdin, write them to stdout.
     PostRender(commands::post_render::PostRenderArgs),
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Schema(args) => commands::schema::run(&args),
+        Command::Validate(args) => commands::validate::run(&args),
         Command::PostRender(args) => commands::post_render::run(&args),
         Command::EngineRequest(args) => commands::engine_request::run(&args),
     };

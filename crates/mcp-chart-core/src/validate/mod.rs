@@ -1,0 +1,354 @@
+//! Validation of values the way Helm reads them: each file read as YAML 1.1,
+//! merged (chart defaults ← `-f` files ← `--set`) with provenance, then checked
+//! against the generated schema and the semantic rules. Every problem is a
+//! [`Diagnostic`] located in the file (or `--set` argument) that supplied it;
+//! problems in the input are data, never a Rust error.
+
+mod catalog;
+mod context;
+mod diagnostic;
+mod hazards;
+mod input;
+mod rules;
+mod scalar_pos;
+mod schema_check;
+mod suggest;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+pub use catalog::{rule_for, Rule, RULES};
+pub use context::display_path;
+pub use diagnostic::{Diagnostic, Severity, SourceKind, SourceText};
+pub use input::{MAX_VALUES_BYTES, MAX_VALUES_DEPTH};
+
+use crate::values::{self, SetArg, ValuesError, ValuesSource, CHART_DEFAULTS};
+use crate::yaml::{decode_utf8, YamlError};
+use context::Ctx;
+
+/// One values file as bytes (for files that may not be UTF-8).
+#[derive(Clone, Copy, Debug)]
+pub struct BytesSource<'a> {
+    /// The name diagnostics use.
+    pub name: &'a str,
+    /// The file's content.
+    pub bytes: &'a [u8],
+}
+
+/// The outcome of a validation run. Serializes to the `json` output format.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// No errors (warnings allowed).
+    pub valid: bool,
+    /// Findings, ordered by source (files in order, `--set`s, chart defaults),
+    /// then line and column.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The inputs, for source snippets ([`Diagnostic::source`] indexes them).
+    #[serde(skip)]
+    pub sources: Vec<SourceText>,
+}
+
+impl Report {
+    fn new(mut diagnostics: Vec<Diagnostic>, sources: Vec<SourceText>) -> Self {
+        let rank = |d: &Diagnostic| match d.source {
+            Some(0) => (2, 0),
+            Some(s) => (0, s),
+            None => (3, 0),
+        };
+        diagnostics.sort_by(|a, b| {
+            (rank(a), a.line, a.column, a.code, &a.message).cmp(&(
+                rank(b),
+                b.line,
+                b.column,
+                b.code,
+                &b.message,
+            ))
+        });
+        diagnostics.dedup();
+        let mut report = Report {
+            valid: true,
+            diagnostics,
+            sources,
+        };
+        report.refresh();
+        report
+    }
+
+    fn refresh(&mut self) {
+        self.valid = self.errors() == 0;
+    }
+
+    /// How many errors.
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    /// How many warnings.
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// Drops the diagnostics whose code is in `codes` (input errors stay).
+    pub fn ignore(&mut self, codes: &[&str]) {
+        self.diagnostics.retain(|d| {
+            !codes.contains(&d.code) || catalog::rule_for(d.code).is_some_and(|r| r.input)
+        });
+        self.refresh();
+    }
+
+    /// The source text of `d`, when it has one.
+    pub fn source_of(&self, d: &Diagnostic) -> Option<&SourceText> {
+        self.sources.get(d.source?)
+    }
+}
+
+/// Validates values files given as text (a leading BOM is ignored).
+pub fn validate(files: &[ValuesSource<'_>], sets: &[SetArg]) -> Report {
+    let texts: Vec<(&str, &str)> = files
+        .iter()
+        .map(|f| (f.name, f.text.strip_prefix('\u{feff}').unwrap_or(f.text)))
+        .collect();
+    run(&texts, sets, Vec::new())
+}
+
+/// Validates values files given as bytes: a file that is not UTF-8 (or is too
+/// large) is an error diagnostic.
+pub fn validate_bytes(files: &[BytesSource<'_>], sets: &[SetArg]) -> Report {
+    let mut texts = Vec::new();
+    let mut problems = Vec::new();
+    let mut lossy = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let source = i + 1;
+        if file.bytes.len() > MAX_VALUES_BYTES {
+            let error = YamlError::Limit {
+                location: crate::location::Location::new(1, 1),
+                what: "file size in bytes",
+                limit: MAX_VALUES_BYTES,
+            };
+            problems.push(input::yaml_error(file.name, source, &error));
+            texts.push((file.name, ""));
+            lossy.push(None);
+            continue;
+        }
+        match decode_utf8(file.bytes) {
+            Ok(text) => {
+                texts.push((file.name, text));
+                lossy.push(None);
+            }
+            Err(error) => {
+                problems.push(input::yaml_error(file.name, source, &error));
+                texts.push((file.name, ""));
+                lossy.push(Some(String::from_utf8_lossy(file.bytes).into_owned()));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return run(&texts, sets, Vec::new());
+    }
+    let mut sources = source_list(&texts, sets);
+    for (i, text) in lossy.into_iter().enumerate() {
+        if let (Some(text), Some(s)) = (text, sources.get_mut(i + 1)) {
+            s.text = text;
+        }
+    }
+    Report::new(problems, sources)
+}
+
+fn source_list(files: &[(&str, &str)], sets: &[SetArg]) -> Vec<SourceText> {
+    let mut sources = vec![SourceText {
+        name: CHART_DEFAULTS.to_string(),
+        text: crate::defaults::default_values_yaml(),
+        kind: SourceKind::ChartDefaults,
+    }];
+    sources.extend(files.iter().map(|(name, text)| SourceText {
+        name: (*name).to_string(),
+        text: (*text).to_string(),
+        kind: SourceKind::File,
+    }));
+    sources.extend(sets.iter().map(|s| SourceText {
+        name: s.source_name(),
+        text: s.text.clone(),
+        kind: SourceKind::Set,
+    }));
+    sources
+}
+
+fn run(files: &[(&str, &str)], sets: &[SetArg], mut diagnostics: Vec<Diagnostic>) -> Report {
+    let sources = source_list(files, sets);
+    // 1. Each file on its own: unreadable input stops here.
+    let mut pointers = HashMap::new();
+    for (i, (name, text)) in files.iter().enumerate() {
+        match input::read(name, text, i + 1) {
+            Ok(index) => {
+                pointers.insert(i + 1, index);
+            }
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Report::new(diagnostics, sources);
+    }
+    // 2. The merge, as Helm does it.
+    let sources_in: Vec<ValuesSource<'_>> = files
+        .iter()
+        .map(|(name, text)| ValuesSource { name, text })
+        .collect();
+    let merged = match values::merge(&sources_in, sets) {
+        Ok(m) => m,
+        Err(e) => {
+            diagnostics.push(merge_error(&e, files, sets));
+            return Report::new(diagnostics, sources);
+        }
+    };
+    // 3. Hazards, schema, rules.
+    let mut hazards_at = HashMap::new();
+    for h in &merged.hazards {
+        let name = merged.sources.get(h.source).map_or("", String::as_str);
+        diagnostics.push(hazards::diagnostic(
+            &h.hazard,
+            h.source,
+            name,
+            pointers.get(&h.source),
+        ));
+        hazards_at.insert((h.source, h.hazard.span.start), &h.hazard.kind);
+    }
+    let ctx = Ctx::new(&merged);
+    schema_check::check(&ctx, &hazards_at, &mut diagnostics);
+    rules::run(&ctx, &mut diagnostics);
+    Report::new(diagnostics, sources)
+}
+
+/// A merge failure as a diagnostic (files were read already, so this is
+/// normally a `--set` argument that does not parse).
+fn merge_error(error: &ValuesError, files: &[(&str, &str)], sets: &[SetArg]) -> Diagnostic {
+    match error {
+        ValuesError::Set {
+            arg,
+            column,
+            message,
+        } => {
+            let index = sets.iter().position(|s| &s.text == arg).unwrap_or(0);
+            let name = sets
+                .get(index)
+                .map_or_else(|| format!("--set {arg}"), SetArg::source_name);
+            Diagnostic::new(
+                "set-syntax",
+                Severity::Error,
+                format!("cannot parse `{name}`: {message}"),
+            )
+            .with_help("write `--set key.path=value`, `key.list[0]=value` or `key={a,b}`; escape `,` `.` `=` with `\\`")
+            .at(
+                1 + files.len() + index,
+                &name,
+                crate::location::Location::new(1, *column),
+                None,
+            )
+        }
+        ValuesError::Yaml { source_name, error } => {
+            let index = files
+                .iter()
+                .position(|(n, _)| n == source_name)
+                .map_or(0, |i| i + 1);
+            input::yaml_error(source_name, index, error)
+        }
+        ValuesError::NotAMap {
+            source_name,
+            location,
+            found,
+        } => {
+            let index = files
+                .iter()
+                .position(|(n, _)| n == source_name)
+                .map_or(0, |i| i + 1);
+            Diagnostic::new(
+                "values-not-a-map",
+                Severity::Error,
+                format!("a values file must be a map of keys to values, found {found}"),
+            )
+            .at(index, source_name, *location, None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file<'a>(name: &'a str, text: &'a str) -> ValuesSource<'a> {
+        ValuesSource { name, text }
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_no_overrides() {
+        for text in ["", "# only a comment\n", "---\n", "\u{feff}", "~\n"] {
+            let r = validate(&[file("v.yaml", text)], &[]);
+            assert!(
+                r.valid && r.diagnostics.is_empty(),
+                "{text:?}: {:?}",
+                r.diagnostics
+            );
+        }
+    }
+
+    #[test]
+    fn a_diagnostic_points_into_the_file_that_supplied_the_value() {
+        let r = validate(
+            &[
+                file("a.yaml", "service:\n  port: 3000\n"),
+                file("b.yaml", "# second\nservice:\n  port: \"x\"\n"),
+            ],
+            &[SetArg::new("replicaCount=1")],
+        );
+        let d = &r.diagnostics[0];
+        assert_eq!(d.code, "schema-type");
+        assert_eq!(
+            (d.file.as_deref(), d.line, d.column),
+            (Some("b.yaml"), Some(3), Some(9))
+        );
+        assert_eq!(d.path, "/service/port");
+    }
+
+    #[test]
+    fn set_values_are_located_in_the_argument() {
+        let r = validate(&[], &[SetArg::new("replicaCount=abc")]);
+        let d = &r.diagnostics[0];
+        assert_eq!(d.code, "schema-type");
+        assert_eq!(d.file.as_deref(), Some("--set replicaCount=abc"));
+        assert_eq!((d.line, d.column), (Some(1), Some(14)));
+        let r = validate(&[], &[SetArg::new("a.b")]);
+        assert_eq!(r.diagnostics[0].code, "set-syntax");
+    }
+
+    #[test]
+    fn not_utf8_is_located() {
+        let r = validate_bytes(
+            &[BytesSource {
+                name: "v.yaml",
+                bytes: b"a: 1\nb: \xff\n",
+            }],
+            &[],
+        );
+        let d = &r.diagnostics[0];
+        assert_eq!((d.code, d.line, d.column), ("not-utf8", Some(2), Some(4)));
+        assert!(!r.valid);
+    }
+
+    #[test]
+    fn ignore_drops_rule_codes_but_not_input_errors() {
+        let mut r = validate(&[file("v.yaml", "replicaCount: 3\n")], &[]);
+        assert_eq!(r.warnings(), 1);
+        r.ignore(&["sse-replicas"]);
+        assert!(r.diagnostics.is_empty());
+        let mut r = validate(&[file("v.yaml", "a: [\n")], &[]);
+        r.ignore(&["yaml-syntax"]);
+        assert_eq!(r.errors(), 1);
+    }
+}

@@ -1,0 +1,57 @@
+//! `mode-package-missing`: node and python modes need their package.
+
+use super::blank;
+use crate::validate::context::Ctx;
+use crate::validate::diagnostic::Diagnostic;
+
+pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let mode = ctx.str("/mode").unwrap_or("image");
+    let (section, example) = match mode {
+        "node" => ("node", "mcp-remote"),
+        "python" => ("python", "mcp-server-time"),
+        _ => return,
+    };
+    let package = format!("/{section}/package");
+    if !blank(ctx.str(&package)) {
+        return;
+    }
+    let at = ctx.user_first(&[&package, "/mode"]);
+    out.push(
+        ctx.diag(
+            "mode-package-missing",
+            at,
+            format!("`mode` is {mode} but `{section}.package` is empty: the chart refuses to render"),
+        )
+        .with_help(format!(
+            "set `{section}.package` to the package to run, for example `{section}.package: {example}`"
+        )),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::rules::test_support::{at, run};
+
+    #[test]
+    fn node_without_package_points_at_mode() {
+        let r = run("replicaCount: 1\nmode: node\n");
+        assert_eq!(at(&r, "mode-package-missing"), ["2:7"]);
+        assert!(!r.valid);
+    }
+
+    #[test]
+    fn empty_package_written_by_the_user_is_the_location() {
+        let r = run("mode: python\npython:\n  package: \"\"\n");
+        assert_eq!(at(&r, "mode-package-missing"), ["3:12"]);
+    }
+
+    #[test]
+    fn image_mode_and_packages_pass() {
+        assert!(at(&run("mode: image\n"), "mode-package-missing").is_empty());
+        assert!(at(
+            &run("mode: node\nnode:\n  package: x\n"),
+            "mode-package-missing"
+        )
+        .is_empty());
+    }
+}

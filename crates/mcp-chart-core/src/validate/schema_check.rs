@@ -1,0 +1,347 @@
+//! JSON Schema validation of the merged values against the generated schema,
+//! with jsonschema's findings turned into plain, located diagnostics.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::Validator;
+use serde_json::Value;
+
+use super::context::{child, describe, display_path, Ctx};
+use super::diagnostic::{Diagnostic, Severity};
+use super::suggest::closest;
+use crate::location::Location;
+use crate::schema::values_schema;
+use crate::yaml::HazardKind;
+
+fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(values_schema)
+}
+
+fn validator() -> Option<&'static Validator> {
+    static VALIDATOR: OnceLock<Option<Validator>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| jsonschema::validator_for(schema()).ok())
+        .as_ref()
+}
+
+/// YAML 1.1 hazards by (source, start), to explain type errors they caused.
+pub(crate) type HazardsAt<'h> = HashMap<(usize, Location), &'h HazardKind>;
+
+/// Schema diagnostics for the merged values.
+pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(validator) = validator() else {
+        out.push(Diagnostic::new(
+            "schema-invalid",
+            Severity::Error,
+            "internal error: the values schema does not compile",
+        ));
+        return;
+    };
+    for error in validator.iter_errors(ctx.values) {
+        let pointer = error.instance_path().as_str().to_string();
+        let schema_path = error.schema_path().as_str().to_string();
+        let instance = error.instance().clone().into_owned();
+        let shown = display_path(ctx.values, &pointer);
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    out.push(unknown_key(ctx, &pointer, key));
+                }
+            }
+            ValidationErrorKind::Type { .. } | ValidationErrorKind::AnyOf { .. } => {
+                let expected = expected_types(parent_schema(&schema_path));
+                let message = format!(
+                    "`{shown}`: expected {expected}, found {}",
+                    describe(&instance)
+                );
+                let help = type_help(ctx, &pointer, &instance, &expected, hazards)
+                    .unwrap_or_else(|| generic_type_help(&expected));
+                out.push(ctx.diag("schema-type", &pointer, message).with_help(help));
+            }
+            ValidationErrorKind::Enum { options } => {
+                let choices: Vec<&str> = options
+                    .as_array()
+                    .map(|o| o.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let listed = choices
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let message = format!(
+                    "`{shown}`: expected one of {listed}, found {}",
+                    describe(&instance)
+                );
+                let mut d = ctx.diag("schema-enum", &pointer, message);
+                if let Some(best) = instance
+                    .as_str()
+                    .and_then(|s| closest(s, choices.iter().copied()))
+                {
+                    d = d.with_help(format!("did you mean `{best}`?"));
+                }
+                out.push(d);
+            }
+            ValidationErrorKind::Minimum { limit }
+            | ValidationErrorKind::ExclusiveMinimum { limit } => {
+                out.push(range(
+                    ctx,
+                    &pointer,
+                    &shown,
+                    &instance,
+                    "less than the minimum",
+                    limit,
+                    &schema_path,
+                ));
+            }
+            ValidationErrorKind::Maximum { limit }
+            | ValidationErrorKind::ExclusiveMaximum { limit } => {
+                out.push(range(
+                    ctx,
+                    &pointer,
+                    &shown,
+                    &instance,
+                    "greater than the maximum",
+                    limit,
+                    &schema_path,
+                ));
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                out.push(
+                    ctx.diag(
+                        "schema-required",
+                        &pointer,
+                        format!("`{shown}`: the key `{name}` is required"),
+                    )
+                    .with_help(format!("add `{name}:` to this map")),
+                );
+            }
+            _ => {
+                out.push(
+                    ctx.diag("schema-invalid", &pointer, format!("`{shown}`: {error}"))
+                        .with_help("`mcp-chart schema` prints what every key accepts"),
+                );
+            }
+        }
+    }
+}
+
+fn range(
+    ctx: &Ctx<'_>,
+    pointer: &str,
+    shown: &str,
+    instance: &Value,
+    relation: &str,
+    limit: &Value,
+    schema_path: &str,
+) -> Diagnostic {
+    let last = pointer.rsplit('/').next().unwrap_or_default();
+    let is_port = last == "port" || last.ends_with("Port");
+    let code = if is_port {
+        "port-range"
+    } else {
+        "schema-range"
+    };
+    let d = ctx.diag(
+        code,
+        pointer,
+        format!("`{shown}`: {instance} is {relation} {limit}"),
+    );
+    let bounds = parent_schema(schema_path);
+    let min = bounds.and_then(|b| b.get("minimum"));
+    let max = bounds.and_then(|b| b.get("maximum"));
+    let help = match (min, max) {
+        _ if is_port => "ports are numbers from 1 to 65535".to_string(),
+        (Some(lo), Some(hi)) => format!("use a number from {lo} to {hi}"),
+        (Some(lo), None) => format!("use a number of at least {lo}"),
+        (None, Some(hi)) => format!("use a number of at most {hi}"),
+        (None, None) => format!("use a number not {relation} {limit}"),
+    };
+    d.with_help(help)
+}
+
+/// What to write, by expected type.
+fn generic_type_help(expected: &str) -> String {
+    match expected {
+        "integer" => "write a whole number without quotes, such as `3000`".to_string(),
+        "number" => "write a number without quotes".to_string(),
+        "string" => "write text; quote it when it looks like a number or a boolean".to_string(),
+        "boolean" => "write `true` or `false`".to_string(),
+        "a list" => "write a list: one `- item` line per entry, or `[a, b]`".to_string(),
+        "a map" => "write `key: value` lines indented under this key, or `{}` for none".to_string(),
+        other => format!("write {other} here"),
+    }
+}
+
+/// The schema object that holds the failing keyword.
+fn parent_schema(schema_path: &str) -> Option<&'static Value> {
+    let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
+    schema().pointer(parent)
+}
+
+/// `integer`, `string or null`, `string, number or boolean` from a schema object.
+fn expected_types(subschema: Option<&Value>) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    let mut add = |t: &Value| match t {
+        Value::String(s) => names.push(type_name(s)),
+        Value::Array(items) => names.extend(items.iter().filter_map(Value::as_str).map(type_name)),
+        _ => {}
+    };
+    if let Some(s) = subschema {
+        if let Some(t) = s.get("type") {
+            add(t);
+        }
+        for branch in s
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(t) = branch.get("type") {
+                add(t);
+            }
+        }
+    }
+    names.dedup();
+    match names.as_slice() {
+        [] => "another type".to_string(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn type_name(schema_type: &str) -> &'static str {
+    match schema_type {
+        "string" => "string",
+        "integer" => "integer",
+        "number" => "number",
+        "boolean" => "boolean",
+        "array" => "a list",
+        "object" => "a map",
+        "null" => "null",
+        _ => "another type",
+    }
+}
+
+fn type_help(
+    ctx: &Ctx<'_>,
+    pointer: &str,
+    instance: &Value,
+    expected: &str,
+    hazards: &HazardsAt<'_>,
+) -> Option<String> {
+    let hazard = ctx
+        .origin(pointer)
+        .and_then(|o| hazards.get(&(o.source, o.value.start)));
+    match (instance, hazard) {
+        (_, Some(HazardKind::Yaml11Bool { text, .. })) if expected.contains("string") => Some(
+            format!("YAML 1.1 reads `{text}` as a boolean; quote it to keep the text: \"{text}\""),
+        ),
+        (_, Some(HazardKind::Octal { text, .. })) if expected.contains("string") => Some(format!(
+            "YAML 1.1 reads `{text}` as an octal number; quote it to keep the text: \"{text}\""
+        )),
+        (Value::Bool(_) | Value::Number(_), _) if expected == "string" => {
+            Some(format!("quote it to make it a string: \"{instance}\""))
+        }
+        (Value::String(s), _) if expected == "integer" && s.trim().parse::<i64>().is_ok() => {
+            let from_set_string = ctx
+                .origin(pointer)
+                .and_then(|o| ctx.source_name(o.source))
+                .is_some_and(|n| n.starts_with("--set-string "));
+            Some(if from_set_string {
+                "--set-string keeps every value a string: pass numbers with --set".to_string()
+            } else {
+                format!("write the number without quotes: {}", s.trim())
+            })
+        }
+        (Value::String(s), _) if expected == "boolean" => {
+            let lower = s.to_ascii_lowercase();
+            let b = matches!(lower.as_str(), "true" | "yes" | "on" | "y" | "1");
+            Some(format!("write `{b}` without quotes"))
+        }
+        (Value::String(_), _) if expected == "a list" => {
+            Some("write a list: one `- item` line per entry, or `[a, b]`".to_string())
+        }
+        (Value::Null, _) => Some(
+            "an empty value is null; write `\"\"`, `[]` or `{}` for an empty one, or remove the key"
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
+/// The schema object describing the value at `pointer`.
+fn schema_at(pointer: &str) -> Option<&'static Value> {
+    let mut node = schema();
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        node = if let Some(p) = node.get("properties").and_then(|p| p.get(&seg)) {
+            p
+        } else if let Some(items) = node.get("items") {
+            items
+        } else {
+            node.get("additionalProperties").filter(|a| a.is_object())?
+        };
+    }
+    Some(node)
+}
+
+fn unknown_key(ctx: &Ctx<'_>, pointer: &str, key: &str) -> Diagnostic {
+    let at = child(pointer, key);
+    let place = if pointer.is_empty() {
+        "at the top level".to_string()
+    } else {
+        format!("in `{}`", display_path(ctx.values, pointer))
+    };
+    let d = ctx.diag_key("unknown-key", &at, format!("unknown key `{key}` {place}"));
+    let allowed: Vec<&str> = schema_at(pointer)
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    if let Some(best) = closest(key, allowed.iter().copied()) {
+        return d.with_help(format!("did you mean `{best}`?"));
+    }
+    let elsewhere = find_key(key);
+    if !elsewhere.is_empty() && elsewhere.len() <= 3 {
+        let listed = elsewhere
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        return d.with_help(format!("did you mean {listed}? (`{key}` belongs there)"));
+    }
+    if allowed.is_empty() {
+        d
+    } else if allowed.len() <= 12 {
+        d.with_help(format!("allowed keys here: {}", allowed.join(", ")))
+    } else {
+        d.with_help("`mcp-chart schema` prints every allowed key")
+    }
+}
+
+/// Dotted paths of every schema property named `key` (any case).
+fn find_key(key: &str) -> Vec<String> {
+    fn walk(node: &Value, path: &str, key: &str, out: &mut Vec<String>) {
+        let Some(props) = node.get("properties").and_then(Value::as_object) else {
+            return;
+        };
+        for (name, sub) in props {
+            let here = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            if name.eq_ignore_ascii_case(key) && !path.is_empty() {
+                out.push(here.clone());
+            }
+            walk(sub, &here, key, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(schema(), "", key, &mut out);
+    out
+}

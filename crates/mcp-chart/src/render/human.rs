@@ -1,0 +1,181 @@
+//! Diagnostics for people: a rustc/ruff-style header, the source line and a
+//! caret under the offending text, then the help line.
+
+use std::fmt::Write as _;
+
+use mcp_chart_core::location::Location;
+use mcp_chart_core::validate::{Diagnostic, Report, SourceKind, SourceText};
+
+const TAB: &str = "    ";
+
+/// Renders every diagnostic of `report`.
+pub fn render(report: &Report, out: &mut String) {
+    for d in &report.diagnostics {
+        diagnostic(d, report.source_of(d), out);
+        out.push('\n');
+    }
+}
+
+/// `2 errors, 1 warning` or `no problems`.
+pub fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    match (errors, warnings) {
+        (0, 0) => "no problems".to_string(),
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+fn diagnostic(d: &Diagnostic, source: Option<&SourceText>, out: &mut String) {
+    let _ = writeln!(out, "{}[{}]: {}", d.severity, d.code, d.message);
+    let location = d.location();
+    let snippet = match (source, location) {
+        (Some(s), Some(at)) if s.kind == SourceKind::Set => Some(set_snippet(s, at, d.end)),
+        (Some(s), Some(at)) => file_snippet(&s.text, at, d.end),
+        _ => None,
+    };
+    let width = snippet.as_ref().map_or(1, |s| s.gutter.len()).max(1);
+    let pad = " ".repeat(width);
+    if let (Some(s), Some(at)) = (source, location) {
+        if s.kind == SourceKind::Set {
+            let _ = writeln!(out, "{pad}--> {} (column {})", s.name, at.column);
+        } else {
+            let _ = writeln!(out, "{pad}--> {}:{}:{}", s.name, at.line, at.column);
+        }
+    } else if let Some(file) = &d.file {
+        let _ = writeln!(out, "{pad}--> {file}");
+    }
+    if let Some(s) = snippet {
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{:>width$} | {}", s.gutter, s.line);
+        let _ = writeln!(
+            out,
+            "{pad} | {}{}",
+            " ".repeat(s.caret_at),
+            "^".repeat(s.carets)
+        );
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "{pad} = help: {help}");
+    }
+}
+
+struct Snippet {
+    gutter: String,
+    line: String,
+    caret_at: usize,
+    carets: usize,
+}
+
+/// Display width of `s` with tabs expanded.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if c == '\t' { TAB.len() } else { 1 })
+        .sum()
+}
+
+/// Longest source line shown; longer ones are cut around the caret.
+const MAX_LINE: usize = 100;
+
+fn file_snippet(text: &str, at: Location, end: Option<Location>) -> Option<Snippet> {
+    let raw = text.split('\n').nth((at.line as usize).checked_sub(1)?)?;
+    let raw = raw.strip_suffix('\r').unwrap_or(raw);
+    let chars: Vec<char> = raw.chars().collect();
+    let start = (at.column as usize).saturating_sub(1).min(chars.len());
+    // No end: one caret. An end on a later line: the rest of this line.
+    let stop = match end {
+        Some(e) if e.line == at.line => (e.column as usize).saturating_sub(1).min(chars.len()),
+        Some(_) => raw.trim_end().chars().count(),
+        None => start + 1,
+    };
+    let before: String = chars[..start].iter().collect();
+    let marked: String = chars[start..stop.clamp(start, chars.len())]
+        .iter()
+        .collect();
+    let line = raw.replace('\t', TAB);
+    let caret_at = width(&before);
+    let carets = width(marked.trim_end()).max(1);
+    Some(cut(at.line.to_string(), &line, caret_at, carets))
+}
+
+/// Cuts a long line to a window around the caret.
+fn cut(gutter: String, line: &str, caret_at: usize, carets: usize) -> Snippet {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_LINE {
+        return Snippet {
+            gutter,
+            line: line.to_string(),
+            caret_at,
+            carets,
+        };
+    }
+    let from = caret_at.saturating_sub(MAX_LINE / 3).min(chars.len());
+    let to = (from + MAX_LINE).min(chars.len());
+    let mut shown = String::new();
+    let mut shift = 0;
+    if from > 0 {
+        shown.push('…');
+        shift = 1;
+    }
+    shown.extend(&chars[from..to]);
+    if to < chars.len() {
+        shown.push('…');
+    }
+    let caret_at = caret_at - from + shift;
+    let carets = carets.min((to + shift).saturating_sub(caret_at + from - shift).max(1));
+    Snippet {
+        gutter,
+        line: shown,
+        caret_at,
+        carets,
+    }
+}
+
+fn set_snippet(source: &SourceText, at: Location, end: Option<Location>) -> Snippet {
+    // The name is `--set <text>`: show it whole and shift the caret past the flag.
+    let flag_len = source.name.len() - source.text.len();
+    let start = (at.column as usize).saturating_sub(1);
+    let carets = match end {
+        Some(e) if e.line == at.line => (e.column as usize).saturating_sub(at.column as usize),
+        _ => source.text.chars().count().saturating_sub(start),
+    };
+    let caret_at = source.name.get(..flag_len).map_or(0, |f| f.chars().count()) + start;
+    cut(String::new(), &source.name, caret_at, carets.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let s = cut("1".into(), &line, 300, 1);
+        assert_eq!(s.line.chars().count(), MAX_LINE + 2);
+        assert_eq!(s.line.chars().nth(s.caret_at), Some('X'));
+        let s = cut("1".into(), &line, 0, 1000);
+        assert_eq!(s.caret_at, 0);
+        assert_eq!(s.carets, MAX_LINE);
+    }
+
+    #[test]
+    fn carets_follow_tabs_and_spans() {
+        let s = file_snippet("a:\n\tb: 1\n", Location::new(2, 2), None).expect("line");
+        assert_eq!((s.caret_at, s.carets), (4, 1));
+        let s = file_snippet(
+            "key: value  \n",
+            Location::new(1, 6),
+            Some(Location::new(1, 11)),
+        )
+        .expect("line");
+        assert_eq!((s.caret_at, s.carets), (5, 5));
+        assert!(file_snippet("", Location::new(3, 1), None).is_none());
+    }
+}

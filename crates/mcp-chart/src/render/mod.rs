@@ -1,0 +1,5 @@
+//! Output formats of `mcp-chart validate`: human (source snippets), json and
+//! GitHub workflow annotations.
+
+pub mod github;
+pub mod human;
