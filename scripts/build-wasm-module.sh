@@ -38,6 +38,10 @@ mkdir -p "$OUT"
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 BUILT="$TARGET_DIR/wasm32-unknown-unknown/wasm-release"
 
+# getrandom's `custom` backend (crates/mcp-chart-module/src/entropy.rs) instead
+# of its JavaScript one, so that the modules import nothing.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="custom"'
+
 build() { # PACKAGE FEATURES ARTIFACT DEST
   cargo rustc -q -p "$1" --lib --crate-type cdylib --target wasm32-unknown-unknown \
     --profile wasm-release --locked --features "$2"

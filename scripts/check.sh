@@ -26,8 +26,23 @@ stage "rust targets" rustup target add wasm32-unknown-unknown wasm32-wasip1
 stage "fmt" cargo fmt --all --check
 stage "clippy (native)" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+stage "clippy (wasm32 module)" cargo clippy -p mcp-chart-module -p mcp-chart-helm-plugin --features mcp-chart-module/abi,mcp-chart-module/test-ops --target wasm32-unknown-unknown --locked -- -D warnings
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
 stage "rust tests" tests cargo cargo test --workspace --locked
+
+# The wasm engine (docs/wasm-engine.md): builds the module, its test variant and
+# the Helm 4 extism plugin, then runs the (otherwise ignored) parity, limit and
+# plugin tests against them, with Helm 4 and the extism host from the tool venv.
+wasm_engine() {
+  scripts/install-tools.sh helm python
+  # shellcheck source=scripts/env.sh
+  . scripts/env.sh
+  scripts/build-wasm-module.sh --test --plugin
+  MCP_CHART_MODULE="$PWD/target/wasm-module/mcp-chart-module.wasm" \
+  MCP_CHART_TEST_MODULE="$PWD/target/wasm-module/mcp-chart-module-test.wasm" \
+    tests wasm-engine cargo test -p mcp-chart --locked --test wasm_engine --test wasm_helm_plugin -- --ignored
+}
+stage "wasm engine" wasm_engine
 
 python3 scripts/sum-test-logs.py "$LOGS"

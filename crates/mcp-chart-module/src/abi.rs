@@ -67,7 +67,8 @@ pub unsafe extern "C" fn run(ptr: u32, len: u32) -> u64 {
     }));
     // SAFETY: per the contract above, `alloc(len)` made this buffer and the
     // host filled it, so it holds `len` initialised bytes.
-    let request = unsafe { Vec::from_raw_parts(ptr as usize as *mut u8, len as usize, len as usize) };
+    let request =
+        unsafe { Vec::from_raw_parts(ptr as usize as *mut u8, len as usize, len as usize) };
     let response = crate::handle(&request);
     drop(request);
     pack(response)

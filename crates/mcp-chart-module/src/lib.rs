@@ -16,11 +16,15 @@
 
 #[cfg(all(feature = "abi", target_arch = "wasm32"))]
 mod abi;
+#[cfg(target_arch = "wasm32")]
+mod entropy;
 mod ops;
+mod report;
 mod text;
 
 use serde::{Deserialize, Serialize};
 
+pub use report::{DiagnosticDto, LocationDto, ReportDto, SourceTextDto};
 pub use text::Text;
 
 /// Version of the request/response protocol. The host refuses a module whose
@@ -51,6 +55,18 @@ pub struct SetDto {
     pub string: bool,
 }
 
+/// Values given on the command line (`-f` files and `--set` arguments).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValuesDto {
+    /// The `-f` files, in order.
+    #[serde(default)]
+    pub files: Vec<NamedText>,
+    /// The `--set` / `--set-string` arguments, in the order they apply.
+    #[serde(default)]
+    pub sets: Vec<SetDto>,
+}
+
 /// What the host asks the core to do. JSON: `{"op": "<name>", ...fields}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
@@ -59,13 +75,32 @@ pub enum Request {
     Info,
     /// The chart's values JSON Schema.
     Schema,
-    /// The chart defaults, `files` in order and `sets` in order, merged as Helm does.
-    MergeValues {
-        /// The `-f` files.
+    /// `mcp-chart validate`, one run: the chart defaults, `files` and `sets`
+    /// merged as Helm does, then checked.
+    Validate {
+        /// The `-f` files, in order.
         files: Vec<NamedText>,
-        /// The `--set` / `--set-string` arguments, in order.
+        /// The `--set` / `--set-string` arguments, in the order they apply.
         #[serde(default)]
         sets: Vec<SetDto>,
+    },
+    /// `mcp-chart post-render`.
+    PostRender {
+        /// The manifest stream.
+        input: Text,
+        /// Values for charts whose workload carries no transport annotation
+        /// (`--values` / `--set`); `None` reads the annotation.
+        #[serde(default)]
+        values: Option<ValuesDto>,
+        /// `--workload KIND/NAME`.
+        #[serde(default)]
+        workload: Option<String>,
+        /// `--container NAME`.
+        #[serde(default)]
+        container: Option<String>,
+        /// `--check`: answer what would be injected, in words, instead of the stream.
+        #[serde(default)]
+        check: bool,
     },
     /// Test only (feature `test-ops`): loops forever, to test the fuel limit.
     #[cfg(feature = "test-ops")]
@@ -76,6 +111,13 @@ pub enum Request {
     Grow {
         /// Bytes per allocation.
         step: u32,
+    },
+    /// Test only (feature `test-ops`): panics with `message`, to test how
+    /// the host reports a trap.
+    #[cfg(feature = "test-ops")]
+    Panic {
+        /// The panic message.
+        message: String,
     },
 }
 
@@ -100,10 +142,16 @@ pub enum Response {
         /// The schema, as the committed file holds it.
         text: String,
     },
-    /// Answer to [`Request::MergeValues`].
-    MergeValues {
-        /// The merged values, or why they could not be merged.
-        result: Result<serde_json::Value, String>,
+    /// Answer to [`Request::Validate`].
+    Validate {
+        /// The report (problems in the input are diagnostics, never an error).
+        report: ReportDto,
+    },
+    /// Answer to [`Request::PostRender`].
+    PostRender {
+        /// `{"Ok": text}`: the output stream (or, for `check`, the
+        /// explanation); `{"Err": message}`: why nothing can be written.
+        result: Result<String, String>,
     },
     /// The request itself was unusable (not JSON, unknown op, missing field):
     /// a bug of the host, never a problem of the user's input.

@@ -1,8 +1,10 @@
 //! One function per op: DTOs in, core call, DTOs out.
 
+use mcp_chart_core::postrender::{self, PostRenderOptions};
+use mcp_chart_core::validate::{self, BytesSource};
 use mcp_chart_core::values::{self, SetArg, ValuesSource};
 
-use crate::{NamedText, Request, Response, SetDto, PROTOCOL, VERSION};
+use crate::{NamedText, ReportDto, Request, Response, SetDto, Text, ValuesDto, PROTOCOL, VERSION};
 
 pub(crate) fn run(request: Request) -> Response {
     match request {
@@ -15,19 +17,75 @@ pub(crate) fn run(request: Request) -> Response {
         Request::Schema => Response::Schema {
             text: mcp_chart_core::schema::values_schema_text(),
         },
-        Request::MergeValues { files, sets } => Response::MergeValues {
-            result: merge_values(&files, &sets),
+        Request::Validate { files, sets } => Response::Validate {
+            report: validate(&files, &sets),
+        },
+        Request::PostRender {
+            input,
+            values,
+            workload,
+            container,
+            check,
+        } => Response::PostRender {
+            result: post_render(&input, values.as_ref(), workload, container, check),
         },
         #[cfg(feature = "test-ops")]
         Request::Spin => spin(),
         #[cfg(feature = "test-ops")]
         Request::Grow { step } => grow(step),
+        #[cfg(feature = "test-ops")]
+        Request::Panic { message } => panic!("{message}"),
     }
 }
 
-fn merge_values(files: &[NamedText], sets: &[SetDto]) -> Result<serde_json::Value, String> {
-    let mut texts = Vec::with_capacity(files.len());
-    for file in files {
+fn set_args(sets: &[SetDto]) -> Vec<SetArg> {
+    sets.iter()
+        .map(|set| {
+            if set.string {
+                SetArg::string(set.text.clone())
+            } else {
+                SetArg::new(set.text.clone())
+            }
+        })
+        .collect()
+}
+
+fn validate(files: &[NamedText], sets: &[SetDto]) -> ReportDto {
+    let sources: Vec<BytesSource<'_>> = files
+        .iter()
+        .map(|file| BytesSource {
+            name: &file.name,
+            bytes: file.text.as_bytes(),
+        })
+        .collect();
+    ReportDto::from(&validate::validate_bytes(&sources, &set_args(sets)))
+}
+
+fn post_render(
+    input: &Text,
+    values: Option<&ValuesDto>,
+    workload: Option<String>,
+    container: Option<String>,
+    check: bool,
+) -> Result<String, String> {
+    let options = PostRenderOptions {
+        values: values.map(merge_values).transpose()?,
+        workload,
+        container,
+    };
+    let rendered =
+        postrender::post_render_bytes(input.as_bytes(), &options).map_err(|err| err.to_string())?;
+    Ok(if check {
+        rendered.summary.render_text()
+    } else {
+        rendered.output
+    })
+}
+
+/// The merged values, or the message `mcp-chart post-render` reports.
+fn merge_values(values: &ValuesDto) -> Result<serde_json::Value, String> {
+    let mut texts = Vec::with_capacity(values.files.len());
+    for file in &values.files {
         let text = mcp_chart_core::yaml::decode_utf8(file.text.as_bytes())
             .map_err(|err| format!("{}:{}: {err}", file.name, err.location()))?;
         texts.push((file.name.as_str(), text));
@@ -36,17 +94,7 @@ fn merge_values(files: &[NamedText], sets: &[SetDto]) -> Result<serde_json::Valu
         .iter()
         .map(|&(name, text)| ValuesSource { name, text })
         .collect();
-    let sets: Vec<SetArg> = sets
-        .iter()
-        .map(|set| {
-            if set.string {
-                SetArg::string(set.text.clone())
-            } else {
-                SetArg::new(set.text.clone())
-            }
-        })
-        .collect();
-    values::merge(&sources, &sets)
+    values::merge(&sources, &set_args(&values.sets))
         .map(|merged| merged.json)
         .map_err(|err| err.to_string())
 }

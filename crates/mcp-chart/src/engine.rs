@@ -5,15 +5,20 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use clap::{Args, ValueEnum};
-use mcp_chart_module::{Request, Response};
+use mcp_chart_core::validate::{BytesSource, Report};
+use mcp_chart_core::values::SetArg;
+use mcp_chart_module::{NamedText, Request, Response, SetDto, Text};
 use wasmtime::{Config, Engine as Wasmtime, Instance, Module, Store, Trap, TypedFunc};
 
 /// File name of the module, looked for next to the executable.
 pub const MODULE_FILE_NAME: &str = "mcp-chart-module.wasm";
 /// Environment variable naming the module file.
 pub const MODULE_ENV: &str = "MCP_CHART_MODULE";
+/// Environment variable naming the compiled-code cache directory (`off`: none).
+pub const CACHE_ENV: &str = "MCP_CHART_WASM_CACHE";
 /// Default memory cap of the module, in MiB.
 pub const DEFAULT_MAX_MEMORY_MIB: u64 = 1024;
 /// Fuel every run gets, whatever its input size.
@@ -32,7 +37,7 @@ pub enum Engine {
 }
 
 /// The engine options shared by the commands that run the core.
-#[derive(Args, Clone, Debug, Default)]
+#[derive(Args, Clone, Debug)]
 #[command(next_help_heading = "Engine")]
 pub struct EngineArgs {
     /// Run the core natively or as WebAssembly under wasmtime; both give the
@@ -69,14 +74,58 @@ impl EngineArgs {
 
     /// Runs one JSON request on the chosen engine and returns the JSON response
     /// (for `mcp-chart engine-request`, which exists for tests and debugging).
+    ///
+    /// The wasm engine compiles and instantiates the module once per process
+    /// and reuses the instance for later requests (`validate` with several
+    /// FILEs); each request gets fresh fuel. After a failed request the
+    /// instance is dropped.
     pub fn call_raw(&self, request: &[u8]) -> Result<Vec<u8>, EngineError> {
         match self.engine {
             Engine::Native => Ok(mcp_chart_module::handle(request)),
             Engine::Wasm => {
+                static HOST: Mutex<Option<WasmHost>> = Mutex::new(None);
                 let path = self.module_path()?;
-                let host = WasmHost::load(&path, self.limits(request.len()))?;
-                host.run(request)
+                let limits = self.limits(request.len());
+                let mut cached = HOST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut host = match cached.take() {
+                    Some(host) if host.path == path => host,
+                    _ => WasmHost::load(&path, limits)?,
+                };
+                let response = host.run(request, limits)?;
+                *cached = Some(host);
+                Ok(response)
             }
+        }
+    }
+
+    /// One `validate` run: the report as the core makes it.
+    pub fn validate(
+        &self,
+        files: &[BytesSource<'_>],
+        sets: &[SetArg],
+    ) -> Result<Report, EngineError> {
+        let request = Request::Validate {
+            files: files
+                .iter()
+                .map(|file| NamedText {
+                    name: file.name.to_string(),
+                    text: Text(file.bytes.to_vec()),
+                })
+                .collect(),
+            sets: sets.iter().map(set_dto).collect(),
+        };
+        match self.call(request)? {
+            Response::Validate { report } => report.into_report().map_err(EngineError::Protocol),
+            other => Err(unexpected("validate", &other)),
+        }
+    }
+
+    /// One `post-render` run (`request` must be [`Request::PostRender`]):
+    /// `Ok(Ok(text))` to print, `Ok(Err(message))` when nothing may be printed.
+    pub fn post_render(&self, request: Request) -> Result<Result<String, String>, EngineError> {
+        match self.call(request)? {
+            Response::PostRender { result } => Ok(result),
+            other => Err(unexpected("post-render", &other)),
         }
     }
 
@@ -107,6 +156,22 @@ impl EngineArgs {
             beside => Err(EngineError::ModuleNotFound(beside)),
         }
     }
+}
+
+/// A `--set` / `--set-string` argument as the request carries it.
+pub fn set_dto(set: &SetArg) -> SetDto {
+    SetDto {
+        text: set.text.clone(),
+        string: set.force_string,
+    }
+}
+
+fn unexpected(op: &str, response: &Response) -> EngineError {
+    let name = serde_json::to_value(response)
+        .ok()
+        .and_then(|v| v.get("op").and_then(|op| op.as_str()).map(str::to_string))
+        .unwrap_or_default();
+    EngineError::Protocol(format!("the answer to `{op}` is `{name}`"))
 }
 
 fn decode(response: &[u8]) -> Result<Response, EngineError> {
@@ -247,7 +312,8 @@ impl WasmHost {
     /// Compiles and instantiates the module at `path` with `limits`, and checks
     /// that it is the module of this mcp-chart version.
     pub fn load(path: &Path, limits: Limits) -> Result<WasmHost, EngineError> {
-        let bytes = std::fs::read(path).map_err(|err| EngineError::Read(path.to_path_buf(), err))?;
+        let bytes =
+            std::fs::read(path).map_err(|err| EngineError::Read(path.to_path_buf(), err))?;
         let bad = |why: String| EngineError::BadModule(path.to_path_buf(), why);
         let engine = wasmtime_engine().map_err(|err| bad(format!("{err}")))?;
         let module = Module::new(&engine, &bytes).map_err(|err| bad(format!("{err}")))?;
@@ -322,14 +388,14 @@ impl WasmHost {
         }
     }
 
-    /// Runs one JSON request and returns the JSON response.
-    pub fn run(mut self, request: &[u8]) -> Result<Vec<u8>, EngineError> {
+    /// Runs one JSON request with fresh `limits.fuel` and returns the JSON
+    /// response. (The memory cap is the one the host was loaded with.)
+    pub fn run(&mut self, request: &[u8], limits: Limits) -> Result<Vec<u8>, EngineError> {
+        self.fuel = limits.fuel;
+        self.store
+            .set_fuel(limits.fuel)
+            .map_err(|err| EngineError::Trap(format!("{err}")))?;
         self.call(request)
-    }
-
-    /// Fuel left in the store.
-    pub fn fuel_left(&self) -> u64 {
-        self.store.get_fuel().unwrap_or(0)
     }
 
     fn func<P, R>(&mut self, name: &str) -> Result<TypedFunc<P, R>, EngineError>
@@ -421,5 +487,30 @@ impl WasmHost {
 fn wasmtime_engine() -> wasmtime::Result<Wasmtime> {
     let mut config = Config::new();
     config.consume_fuel(true);
+    config.cache(cache_dir().and_then(|dir| {
+        let mut cache = wasmtime::CacheConfig::new();
+        cache.with_directory(dir);
+        // A cache that cannot be set up only costs time: run without it.
+        wasmtime::Cache::new(cache).ok()
+    }));
     Wasmtime::new(&config)
+}
+
+/// Where compiled modules are cached: `$MCP_CHART_WASM_CACHE` (an absolute
+/// directory, or `off`), else `$XDG_CACHE_HOME/mcp-chart/wasmtime`, else
+/// `~/.cache/mcp-chart/wasmtime`.
+pub fn cache_dir() -> Option<PathBuf> {
+    let absolute = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    match std::env::var_os(CACHE_ENV) {
+        Some(value) if value == "off" => return None,
+        Some(_) => return absolute(CACHE_ENV),
+        None => {}
+    }
+    absolute("XDG_CACHE_HOME")
+        .or_else(|| absolute("HOME").map(|home| home.join(".cache")))
+        .map(|cache| cache.join("mcp-chart").join("wasmtime"))
 }

@@ -1,6 +1,7 @@
 //! `mcp-chart engine-request` (hidden): sends one raw JSON request from stdin
-//! to the chosen engine and prints the JSON response. For tests and for
-//! debugging the module's ABI; see docs/wasm-engine.md.
+//! to the chosen engine and prints the JSON response (exit 2 when it is an
+//! `error` response). For tests and for debugging the module's ABI; see
+//! docs/wasm-engine.md.
 
 use std::io::{Read, Write};
 
@@ -28,5 +29,13 @@ pub fn run(args: &EngineRequestArgs) -> anyhow::Result<ExitStatus> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(&response)?;
     stdout.write_all(b"\n")?;
-    Ok(ExitStatus::Success)
+    // A request the engine refused (`{"op":"error"}`) is a usage error.
+    let refused = serde_json::from_slice::<serde_json::Value>(&response).map_or(true, |v| {
+        v.get("op").and_then(|op| op.as_str()) == Some("error")
+    });
+    Ok(if refused {
+        ExitStatus::Usage
+    } else {
+        ExitStatus::Success
+    })
 }

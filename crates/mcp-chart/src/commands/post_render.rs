@@ -11,9 +11,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use mcp_chart_core::postrender::{self, PostRenderError, PostRenderOptions, MAX_INPUT_BYTES};
-use mcp_chart_core::values::{self, SetArg, ValuesSource};
+use mcp_chart_core::postrender::MAX_INPUT_BYTES;
+use mcp_chart_core::values::SetArg;
+use mcp_chart_module::{NamedText, Request, Text, ValuesDto};
 
+use crate::engine::{set_dto, EngineArgs};
 use crate::exit_status::ExitStatus;
 
 /// Environment variable naming the error file (same as `--error-file`).
@@ -52,6 +54,9 @@ pub struct PostRenderArgs {
     /// Read the manifests from this file instead of stdin.
     #[arg(long, value_name = "FILE")]
     input: Option<PathBuf>,
+    /// Where the core runs (native, or WebAssembly under wasmtime).
+    #[command(flatten)]
+    engine: EngineArgs,
 }
 
 /// Runs `mcp-chart post-render`.
@@ -62,27 +67,27 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
         .or_else(|| std::env::var_os(ERROR_FILE_ENV).map(PathBuf::from))
         .filter(|p| !p.as_os_str().is_empty());
     let input = read_input(args.input.as_ref())?;
-    let options = match options(args)? {
-        Ok(options) => options,
-        Err(message) => return Ok(fail(&message, error_file.as_ref(), args.check)),
+    let request = Request::PostRender {
+        input: Text(input),
+        values: values(args)?,
+        workload: args.workload.clone(),
+        container: args.container.clone(),
+        check: args.check,
     };
-    match postrender::post_render_bytes(&input, &options) {
-        Ok(rendered) => {
+    match args.engine.post_render(request) {
+        Ok(Ok(text)) => {
             let mut stdout = std::io::stdout().lock();
-            if args.check {
-                stdout.write_all(rendered.summary.render_text().as_bytes())?;
-            } else {
-                stdout.write_all(rendered.output.as_bytes())?;
-            }
+            stdout.write_all(text.as_bytes())?;
             stdout.flush()?;
             Ok(ExitStatus::Success)
         }
-        Err(err) => Ok(fail(&describe(&err), error_file.as_ref(), args.check)),
+        Ok(Err(message)) => Ok(fail(&message, error_file.as_ref(), args.check)),
+        // The engine could not finish the run (a wasm limit, no module): exit 2.
+        Err(err) => {
+            fail(&err.to_string(), error_file.as_ref(), args.check);
+            Ok(ExitStatus::Usage)
+        }
     }
-}
-
-fn describe(err: &PostRenderError) -> String {
-    err.to_string()
 }
 
 /// Reports a failure: stderr, the error file, and stdout for --check.
@@ -129,46 +134,27 @@ fn read_input(path: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// The core's options; `Err(message)` for values problems (exit 1), `?` for I/O.
-fn options(args: &PostRenderArgs) -> anyhow::Result<Result<PostRenderOptions, String>> {
-    let mut options = PostRenderOptions {
-        values: None,
-        workload: args.workload.clone(),
-        container: args.container.clone(),
-    };
+/// The `--values` files (read here; merged by the core) and `--set`s, or
+/// `None` when neither is given (the chart's annotation is used).
+fn values(args: &PostRenderArgs) -> anyhow::Result<Option<ValuesDto>> {
     if args.values.is_empty() && args.set.is_empty() && args.set_string.is_empty() {
-        return Ok(Ok(options));
+        return Ok(None);
     }
-    let mut texts = Vec::new();
+    let mut files = Vec::new();
     for path in &args.values {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("reading values file {}", path.display()))?;
-        match mcp_chart_core::yaml::decode_utf8(&bytes) {
-            Ok(text) => texts.push((path.display().to_string(), text.to_string())),
-            Err(err) => {
-                return Ok(Err(format!(
-                    "{}:{}: {err}",
-                    path.display(),
-                    err.location()
-                )))
-            }
-        }
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("reading values file {}", path.display()))?;
+        files.push(NamedText {
+            name: path.display().to_string(),
+            text: Text(bytes),
+        });
     }
-    let sources: Vec<ValuesSource<'_>> = texts
-        .iter()
-        .map(|(name, text)| ValuesSource { name, text })
-        .collect();
-    let sets: Vec<SetArg> = args
+    let sets = args
         .set
         .iter()
         .map(SetArg::new)
         .chain(args.set_string.iter().map(SetArg::string))
+        .map(|set| set_dto(&set))
         .collect();
-    match values::merge(&sources, &sets) {
-        Ok(merged) => {
-            options.values = Some(merged.json);
-            Ok(Ok(options))
-        }
-        Err(err) => Ok(Err(err.to_string())),
-    }
+    Ok(Some(ValuesDto { files, sets }))
 }
