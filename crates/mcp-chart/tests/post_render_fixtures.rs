@@ -76,11 +76,7 @@ fn portable(text: &str) -> String {
 #[test]
 fn every_fixture_matches_its_snapshot_and_the_contract() {
     let cases = cases();
-    assert!(
-        cases.len() >= 30,
-        "expected the fixture set, found {}",
-        cases.len()
-    );
+    assert!(cases.len() >= 30, "expected the fixture set, found {}", cases.len());
     let mut failures = Vec::new();
     for dir in &cases {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
@@ -95,9 +91,7 @@ fn every_fixture_matches_its_snapshot_and_the_contract() {
         // The contract: errors exit 1 with nothing on stdout; success says nothing on stderr.
         if expect_error {
             if result.code != 1 || !result.stdout.is_empty() || result.stderr.is_empty() {
-                failures.push(format!(
-                    "{name}: expected exit 1, empty stdout and an error"
-                ));
+                failures.push(format!("{name}: expected exit 1, empty stdout and an error"));
             }
             if check.code != 1 {
                 failures.push(format!("{name}: --check should exit 1"));
@@ -135,11 +129,7 @@ fn every_fixture_matches_its_snapshot_and_the_contract() {
             insta::assert_snapshot!(name.clone(), snapshot);
         });
     }
-    assert!(
-        failures.is_empty(),
-        "contract failures:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "contract failures:\n{}", failures.join("\n"));
 }
 
 #[test]
@@ -160,8 +150,7 @@ fn errors_also_go_to_the_error_file() {
     assert!(written.contains("docs/v2"), "{written}");
     let _ = std::fs::remove_file(&tmp);
 
-    let flag =
-        std::env::temp_dir().join(format!("mcp-chart-error-flag-{}.txt", std::process::id()));
+    let flag = std::env::temp_dir().join(format!("mcp-chart-error-flag-{}.txt", std::process::id()));
     let result = run(
         &[
             "post-render".into(),
@@ -172,9 +161,7 @@ fn errors_also_go_to_the_error_file() {
         &[],
     );
     assert_eq!(result.code, 1);
-    assert!(std::fs::read_to_string(&flag)
-        .expect("written")
-        .contains("docs/v2"));
+    assert!(std::fs::read_to_string(&flag).expect("written").contains("docs/v2"));
     let _ = std::fs::remove_file(&flag);
 }
 

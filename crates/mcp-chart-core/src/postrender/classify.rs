@@ -218,12 +218,10 @@ fn classify_one<'a>(
         doc.shape = Shape::List;
         return Ok(doc);
     }
-    let Some(
-        meta @ Node {
-            kind: NodeKind::Map(_),
-            ..
-        },
-    ) = metadata
+    let Some(meta @ Node {
+        kind: NodeKind::Map(_),
+        ..
+    }) = metadata
     else {
         doc.shape = Shape::NoMetadata;
         return Ok(doc);

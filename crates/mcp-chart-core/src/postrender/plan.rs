@@ -211,10 +211,7 @@ fn same_namespace(a: &Document<'_>, b: &Document<'_>) -> bool {
 }
 
 fn string_map(value: Option<&Value>) -> Map<String, Value> {
-    value
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
+    value.and_then(Value::as_object).cloned().unwrap_or_default()
 }
 
 /// Builds the plan.
@@ -244,7 +241,8 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
     let mut changed: Vec<usize> = out.replacements.keys().map(|i| i + 1).collect();
     changed.sort_unstable();
     out.summary.changed = changed;
-    out.summary.documents_out = docs.len() + out.insertions.values().map(Vec::len).sum::<usize>();
+    out.summary.documents_out =
+        docs.len() + out.insertions.values().map(Vec::len).sum::<usize>();
     Ok(out)
 }
 
@@ -265,11 +263,11 @@ fn apply_target(
     // Consume the annotation.
     let mut annotation_removed = false;
     {
-        let value = work.value(target.doc).ok_or_else(|| {
-            shape_err(Problem::Shape {
+        let value = work
+            .value(target.doc)
+            .ok_or_else(|| shape_err(Problem::Shape {
                 message: "the workload could not be read".into(),
-            })
-        })?;
+            }))?;
         if let Some(Value::Object(meta)) = value.get_mut("metadata") {
             if let Some(Value::Object(annotations)) = meta.get_mut("annotations") {
                 annotation_removed = annotations.shift_remove(TRANSPORT_ANNOTATION).is_some();
@@ -316,10 +314,8 @@ fn apply_target(
                 "{object} already has the {GATEWAY_CONTAINER} container: the gateway is not injected again"
             ));
         } else {
-            let index =
-                select_container(&names, options.container.as_deref()).map_err(|message| {
-                    PostRenderError::at(doc.start_place(), Problem::Selection { message })
-                })?;
+            let index = select_container(&names, options.container.as_deref())
+                .map_err(|message| PostRenderError::at(doc.start_place(), Problem::Selection { message }))?;
             let place = match target.origin {
                 ValuesOrigin::Annotation => values_place(doc, target.origin),
                 ValuesOrigin::Values => container_place(doc, index),
@@ -392,10 +388,7 @@ fn apply_target(
         .and_then(|v| v.pointer("/spec/template/metadata/labels").cloned());
     let pod_labels = string_map(pod_labels.as_ref());
     let mut service_names = HashSet::new();
-    for svc in docs
-        .iter()
-        .filter(|d| d.is("Service") && same_namespace(d, doc))
-    {
+    for svc in docs.iter().filter(|d| d.is("Service") && same_namespace(d, doc)) {
         let Some(value) = work.peek(svc.index) else {
             continue;
         };
@@ -451,10 +444,7 @@ fn apply_target(
             ));
         }
     } else {
-        for ing in docs
-            .iter()
-            .filter(|d| d.is("Ingress") && same_namespace(d, doc))
-        {
+        for ing in docs.iter().filter(|d| d.is("Ingress") && same_namespace(d, doc)) {
             let Some(value) = work.peek(ing.index) else {
                 continue;
             };
@@ -524,10 +514,7 @@ fn apply_target(
             }
             out.summary.ingresses.push(summary);
         }
-        for route in docs
-            .iter()
-            .filter(|d| d.is("HTTPRoute") && same_namespace(d, doc))
-        {
+        for route in docs.iter().filter(|d| d.is("HTTPRoute") && same_namespace(d, doc)) {
             let Some(value) = work.peek(route.index) else {
                 continue;
             };
@@ -544,12 +531,12 @@ fn apply_target(
             })?;
             let (rules, changed) = httproute::add_rule_timeouts(value, &service_names, &settings)
                 .map_err(|p| {
-                if target.origin == ValuesOrigin::Values {
-                    PostRenderError::general(p)
-                } else {
-                    PostRenderError::at(values_place(doc, target.origin), p)
-                }
-            })?;
+                    if target.origin == ValuesOrigin::Values {
+                        PostRenderError::general(p)
+                    } else {
+                        PostRenderError::at(values_place(doc, target.origin), p)
+                    }
+                })?;
             if changed {
                 work.changed.insert(route.index);
             }
@@ -597,12 +584,10 @@ fn select_container(names: &[String], wanted: Option<&str>) -> Result<usize, Str
             .join(", ")
     };
     if let Some(wanted) = wanted {
-        return names.iter().position(|n| n == wanted).ok_or_else(|| {
-            format!(
-                "--container {wanted}: no such container; containers: {}",
-                list()
-            )
-        });
+        return names
+            .iter()
+            .position(|n| n == wanted)
+            .ok_or_else(|| format!("--container {wanted}: no such container; containers: {}", list()));
     }
     if let Some(i) = names.iter().position(|n| n == "mcp-server") {
         return Ok(i);

@@ -152,10 +152,7 @@ mod tests {
             route["spec"]["rules"][0]["timeouts"],
             json!({"request": "1h", "backendRequest": "1h"})
         );
-        assert_eq!(
-            route["spec"]["rules"][1]["timeouts"],
-            json!({"request": "10s"})
-        );
+        assert_eq!(route["spec"]["rules"][1]["timeouts"], json!({"request": "10s"}));
         assert!(route["spec"]["rules"][2].get("timeouts").is_none());
         assert!(route["spec"]["rules"][3].get("timeouts").is_none());
     }

@@ -67,14 +67,8 @@ pub fn annotations_for(controller: Controller, t: &TimeoutSettings) -> Vec<(Stri
     let mut add = |k: &str, v: String| out.push((k.to_string(), v));
     match controller {
         Controller::IngressNginx => {
-            add(
-                "nginx.ingress.kubernetes.io/proxy-read-timeout",
-                t.read.to_string(),
-            );
-            add(
-                "nginx.ingress.kubernetes.io/proxy-send-timeout",
-                t.send.to_string(),
-            );
+            add("nginx.ingress.kubernetes.io/proxy-read-timeout", t.read.to_string());
+            add("nginx.ingress.kubernetes.io/proxy-send-timeout", t.send.to_string());
             if t.sse {
                 add("nginx.ingress.kubernetes.io/proxy-buffering", "off".into());
             }
@@ -82,17 +76,11 @@ pub fn annotations_for(controller: Controller, t: &TimeoutSettings) -> Vec<(Stri
         Controller::Haproxy => {
             add("haproxy.org/timeout-server", format!("{}s", t.read));
             if t.websocket {
-                add(
-                    "haproxy.org/timeout-tunnel",
-                    format!("{}s", t.read.max(t.send)),
-                );
+                add("haproxy.org/timeout-tunnel", format!("{}s", t.read.max(t.send)));
             }
         }
         Controller::Contour => {
-            add(
-                "projectcontour.io/response-timeout",
-                format!("{}s", t.proxy),
-            );
+            add("projectcontour.io/response-timeout", format!("{}s", t.proxy));
         }
         Controller::AwsAlb => {
             add(
@@ -216,18 +204,9 @@ mod tests {
         assert_eq!(
             nginx,
             vec![
-                (
-                    "nginx.ingress.kubernetes.io/proxy-read-timeout".into(),
-                    "3600".into()
-                ),
-                (
-                    "nginx.ingress.kubernetes.io/proxy-send-timeout".into(),
-                    "120".into()
-                ),
-                (
-                    "nginx.ingress.kubernetes.io/proxy-buffering".into(),
-                    "off".into()
-                ),
+                ("nginx.ingress.kubernetes.io/proxy-read-timeout".into(), "3600".into()),
+                ("nginx.ingress.kubernetes.io/proxy-send-timeout".into(), "120".into()),
+                ("nginx.ingress.kubernetes.io/proxy-buffering".into(), "off".into()),
             ]
         );
         assert_eq!(
