@@ -53,8 +53,9 @@ struct Options {
 /// What Helm 4.3.1 sends in place of the manifests, explained.
 pub const HELM_31832: &str = "Helm passed no manifests (`manifests` is {}, \
 not text): Helm 4.3.1 and older cannot give a WASM post-renderer its input \
-(helm/helm#31832). Use the mcp-chart subprocess plugin (`mcp-chart \
-post-render`) until a Helm release fixes it";
+(helm/helm#31832). Use the subprocess plugin helm-plugin/mcp-chart \
+(`--post-renderer mcp-chart`, which runs `mcp-chart post-render`) until a Helm \
+release fixes it";
 
 /// Handles one Helm call: input message JSON in, output message JSON out, or
 /// the error Helm should show.
