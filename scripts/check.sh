@@ -30,6 +30,8 @@ stage "clippy (wasm32 module)" cargo clippy -p mcp-chart-module -p mcp-chart-hel
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
 stage "rust tests" tests cargo cargo test --workspace --locked
+stage "chart e2e (helm 3.17/3.18/4)" tests chart-e2e bash tests/e2e/run.sh
+stage "gateway e2e" tests gateway-e2e bash tests/gateway_e2e/run.sh
 
 # The wasm engine (docs/wasm-engine.md): builds the module, its test variant and
 # the Helm 4 extism plugin, then runs the (otherwise ignored) parity, limit and

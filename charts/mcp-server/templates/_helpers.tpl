@@ -140,10 +140,15 @@ itself puts into shell steps (the pip install step); argv never goes through a s
 {{/*
 The data of the config ConfigMap, as YAML. configmap.yaml renders it and the
 Deployment hashes it (checksum/config), so a change of the file rolls the pods.
+The contents are one double-quoted (JSON) string, not a YAML block scalar: the
+ConfigMap's last line would otherwise be the block's last line, and Helm 4 hands
+each template file to a post-renderer without a final line break, which makes a
+block scalar lose its trailing newline (Helm 3 and Helm 4 would then install
+different files).
 */}}
 {{- define "mcp-server.configData" -}}
 {{- $name := required "config.filename must be set when config.enabled is true" .Values.config.filename -}}
-{{- toYaml (dict (toString $name) (.Values.config.contents | default "" | toString)) -}}
+{{- printf "%s: %s" (toString $name | toJson) (.Values.config.contents | default "" | toString | toJson) -}}
 {{- end -}}
 
 {{/*

@@ -61,7 +61,10 @@ fn every_fixture_keeps_the_contract() {
             Err(err) => {
                 assert!(name.starts_with("error-"), "{name} failed: {err}");
                 if name != "error-ambiguous-workload" {
-                    assert!(err.place.is_some(), "{name}: the error is not located: {err}");
+                    assert!(
+                        err.place.is_some(),
+                        "{name}: the error is not located: {err}"
+                    );
                 }
             }
         }

@@ -35,13 +35,18 @@ fn render(input: &str) -> Result<mcp_chart_core::postrender::PostRendered, PostR
 }
 
 fn located(err: &PostRenderError) -> (usize, u32) {
-    let place = err.place.as_ref().unwrap_or_else(|| panic!("not located: {err}"));
+    let place = err
+        .place
+        .as_ref()
+        .unwrap_or_else(|| panic!("not located: {err}"));
     (place.document, place.location.line)
 }
 
 #[test]
 fn alias_bombs_are_refused_where_they_are() {
-    let mut bomb = String::from("---\nkind: ConfigMap\nmetadata: {name: ok}\n---\na: &a [x,x,x,x,x,x,x,x,x,x]\n");
+    let mut bomb = String::from(
+        "---\nkind: ConfigMap\nmetadata: {name: ok}\n---\na: &a [x,x,x,x,x,x,x,x,x,x]\n",
+    );
     for (i, prev) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
         let name = (b'b' + i as u8) as char;
         bomb.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
@@ -53,10 +58,17 @@ fn alias_bombs_are_refused_where_they_are() {
 
 #[test]
 fn deep_nesting_is_refused_without_overflow() {
-    let deep = format!("---\nkind: A\nmetadata: {{name: a}}\nspec: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let deep = format!(
+        "---\nkind: A\nmetadata: {{name: a}}\nspec: {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let err = render(&deep).expect_err("too deep");
     let text = err.to_string();
-    assert!(text.contains("nesting depth") || text.contains("recursion limit"), "{text}");
+    assert!(
+        text.contains("nesting depth") || text.contains("recursion limit"),
+        "{text}"
+    );
     assert_eq!(located(&err).0, 1);
 }
 
@@ -71,16 +83,32 @@ fn not_utf8_is_located() {
 
 #[test]
 fn bom_and_crlf_streams_keep_their_bytes() {
-    let stream = format!("\u{feff}{}", workload(&gateway(r#","server":{"command":"srv"}"#)).replace('\n', "\r\n"));
+    let stream = format!(
+        "\u{feff}{}",
+        workload(&gateway(r#","server":{"command":"srv"}"#)).replace('\n', "\r\n")
+    );
     let r = render(&stream).expect("renders");
-    assert!(r.output.starts_with("\u{feff}---\r\n# Source: c/templates/deployment.yaml\r\n"));
-    assert!(!r.output.replace("\r\n", "").contains('\n'), "every line break stays CRLF");
+    assert!(r
+        .output
+        .starts_with("\u{feff}---\r\n# Source: c/templates/deployment.yaml\r\n"));
+    assert!(
+        !r.output.replace("\r\n", "").contains('\n'),
+        "every line break stays CRLF"
+    );
     assert!(r.output.contains("mcp-gateway"));
 }
 
 #[test]
 fn empty_and_comment_only_streams_pass_through() {
-    for input in ["", "\n", "# nothing\n", "---\n", "---\n---\n", "...\n", "--- # c\n# c\n"] {
+    for input in [
+        "",
+        "\n",
+        "# nothing\n",
+        "---\n",
+        "---\n---\n",
+        "...\n",
+        "--- # c\n# c\n",
+    ] {
         let r = render(input).expect("passes");
         assert_eq!(r.output, input);
     }
@@ -105,7 +133,10 @@ fn lists_non_objects_and_missing_metadata_pass_through_even_with_the_annotation(
 #[test]
 fn a_large_document_passes_untouched_quickly() {
     let big = "x".repeat(4 * 1024 * 1024);
-    let input = format!("---\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: {big}\n{}", workload(r#"{"type":"http-sse"}"#));
+    let input = format!(
+        "---\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: {big}\n{}",
+        workload(r#"{"type":"http-sse"}"#)
+    );
     let r = render(&input).expect("renders");
     assert!(r.output.starts_with(&input[..1000]));
 }
@@ -152,14 +183,29 @@ fn wrong_types_are_located_errors() {
 
 #[test]
 fn duplicate_keys_take_the_last_value_like_kubernetes() {
-    let input = workload(&gateway(r#","server":{"command":"x"}"#)).replace("        image: x\n", "        image: first\n        image: second\n");
+    let input = workload(&gateway(r#","server":{"command":"x"}"#)).replace(
+        "        image: x\n",
+        "        image: first\n        image: second\n",
+    );
     let r = render(&input).expect("renders");
     assert!(!r.output.contains("first"));
 }
 
 #[test]
 fn shell_and_kubernetes_metacharacters_never_reach_a_shell_unquoted() {
-    let hostile = ["$(whoami)", "`id`", "a'b\"c", "two words", "l1\nl2", "a;b", "$HOME", "${x}", "&& rm -rf /", "|", "#c"];
+    let hostile = [
+        "$(whoami)",
+        "`id`",
+        "a'b\"c",
+        "two words",
+        "l1\nl2",
+        "a;b",
+        "$HOME",
+        "${x}",
+        "&& rm -rf /",
+        "|",
+        "#c",
+    ];
     let args = serde_json::to_string(&hostile).expect("json");
     let t = gateway(&format!(
         r#","preStart":["echo hi"],"server":{{"command":"srv","args":{args}}},"servers":{{"n":{{"command":"c","args":{args}}}}}"#
@@ -186,12 +232,27 @@ fn shell_and_kubernetes_metacharacters_never_reach_a_shell_unquoted() {
 fn nul_and_bad_names_are_refused() {
     for (extra, needle) in [
         (r#","server":{"command":"srv","args":["a\u0000b"]}"#, "NUL"),
-        (r#","servers":{"../x":{"command":"c"}}"#, "URL path segments"),
+        (
+            r#","servers":{"../x":{"command":"c"}}"#,
+            "URL path segments",
+        ),
         (r#","servers":{"a":{"command":""}}"#, "has no command"),
-        (r#","servers":{"a":{"command":"c","env":[{"name":"A=B","value":"1"}]}}"#, "environment variable name"),
-        (r#","server":{"command":"srv","env":[{"name":"X","value":{"a":1}}]}"#, "expected a string"),
-        (r#","host":"--evil","server":{"command":"srv"}"#, "starts with `-`"),
-        (r#","cwd":"-x","server":{"command":"srv"}"#, "starts with `-`"),
+        (
+            r#","servers":{"a":{"command":"c","env":[{"name":"A=B","value":"1"}]}}"#,
+            "environment variable name",
+        ),
+        (
+            r#","server":{"command":"srv","env":[{"name":"X","value":{"a":1}}]}"#,
+            "expected a string",
+        ),
+        (
+            r#","host":"--evil","server":{"command":"srv"}"#,
+            "starts with `-`",
+        ),
+        (
+            r#","cwd":"-x","server":{"command":"srv"}"#,
+            "starts with `-`",
+        ),
     ] {
         let err = render(&workload(&gateway(extra))).expect_err(needle);
         assert!(err.to_string().contains(needle), "{needle}: {err}");

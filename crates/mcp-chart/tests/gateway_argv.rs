@@ -78,9 +78,18 @@ fn post_render(input: &[u8], args: &[&str]) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .expect("runs");
-    child.stdin.take().expect("stdin").write_all(input).expect("writes");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("writes");
     let out = child.wait_with_output().expect("waits");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
@@ -107,14 +116,23 @@ fn proxy_sees(python: &Path, container: &Value, work: &Path) -> Value {
         .as_array()
         .map(|vars| {
             vars.iter()
-                .filter_map(|v| Some((v["name"].as_str()?.to_string(), v["value"].as_str()?.to_string())))
+                .filter_map(|v| {
+                    Some((
+                        v["name"].as_str()?.to_string(),
+                        v["value"].as_str()?.to_string(),
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default();
     let items = |key: &str| -> Vec<String> {
         container[key]
             .as_array()
-            .map(|a| a.iter().map(|s| k8s_expand(s.as_str().expect("string"), &env)).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|s| k8s_expand(s.as_str().expect("string"), &env))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let argv: Vec<String> = items("command").into_iter().chain(items("args")).collect();
@@ -140,7 +158,11 @@ fn proxy_sees(python: &Path, container: &Value, work: &Path) -> Value {
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
     let out_file = work.join("proxy.json");
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let program = if argv[0] == "mcp-proxy" {
         script.clone()
     } else {
@@ -242,5 +264,8 @@ fn setup_steps_run_as_shell_and_the_argv_as_positional_parameters() {
 #[test]
 fn kubernetes_expansion_model() {
     let env: HashMap<String, String> = [("A".to_string(), "1".to_string())].into();
-    assert_eq!(k8s_expand("$(A) $$(A) $(B) $$ $x $(", &env), "1 $(A) $(B) $ $x $(");
+    assert_eq!(
+        k8s_expand("$(A) $$(A) $(B) $$ $x $(", &env),
+        "1 $(A) $(B) $ $x $("
+    );
 }

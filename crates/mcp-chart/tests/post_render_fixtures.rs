@@ -76,7 +76,11 @@ fn portable(text: &str) -> String {
 #[test]
 fn every_fixture_matches_its_snapshot_and_the_contract() {
     let cases = cases();
-    assert!(cases.len() >= 30, "expected the fixture set, found {}", cases.len());
+    assert!(
+        cases.len() >= 30,
+        "expected the fixture set, found {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for dir in &cases {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
@@ -91,7 +95,9 @@ fn every_fixture_matches_its_snapshot_and_the_contract() {
         // The contract: errors exit 1 with nothing on stdout; success says nothing on stderr.
         if expect_error {
             if result.code != 1 || !result.stdout.is_empty() || result.stderr.is_empty() {
-                failures.push(format!("{name}: expected exit 1, empty stdout and an error"));
+                failures.push(format!(
+                    "{name}: expected exit 1, empty stdout and an error"
+                ));
             }
             if check.code != 1 {
                 failures.push(format!("{name}: --check should exit 1"));
@@ -129,7 +135,11 @@ fn every_fixture_matches_its_snapshot_and_the_contract() {
             insta::assert_snapshot!(name.clone(), snapshot);
         });
     }
-    assert!(failures.is_empty(), "contract failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "contract failures:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -150,7 +160,8 @@ fn errors_also_go_to_the_error_file() {
     assert!(written.contains("docs/v2"), "{written}");
     let _ = std::fs::remove_file(&tmp);
 
-    let flag = std::env::temp_dir().join(format!("mcp-chart-error-flag-{}.txt", std::process::id()));
+    let flag =
+        std::env::temp_dir().join(format!("mcp-chart-error-flag-{}.txt", std::process::id()));
     let result = run(
         &[
             "post-render".into(),
@@ -161,7 +172,9 @@ fn errors_also_go_to_the_error_file() {
         &[],
     );
     assert_eq!(result.code, 1);
-    assert!(std::fs::read_to_string(&flag).expect("written").contains("docs/v2"));
+    assert!(std::fs::read_to_string(&flag)
+        .expect("written")
+        .contains("docs/v2"));
     let _ = std::fs::remove_file(&flag);
 }
 
@@ -187,4 +200,65 @@ fn empty_input_gives_empty_output() {
     let r = run(&["post-render".into()], b"", &[]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.is_empty());
+}
+
+/// The tool venv's kubernetes-validate, when installed.
+fn kubernetes_validate() -> Option<PathBuf> {
+    let cache = std::env::var_os("MCP_CHART_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache"));
+    let tool = cache.join("venv/bin/kubernetes-validate");
+    tool.is_file().then_some(tool)
+}
+
+#[test]
+fn fixture_outputs_are_valid_kubernetes_objects() {
+    let Some(tool) = kubernetes_validate() else {
+        eprintln!("skipped: kubernetes-validate not installed (scripts/install-tools.sh python)");
+        return;
+    };
+    let work = std::env::temp_dir().join(format!("mcp-chart-k8s-{}", std::process::id()));
+    std::fs::create_dir_all(&work).expect("work dir");
+    let mut files = Vec::new();
+    for dir in cases() {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        // error cases write nothing; odd-documents holds non-objects on purpose
+        if name.starts_with("error-") || name == "odd-documents" {
+            continue;
+        }
+        let input = std::fs::read(dir.join("input.yaml")).expect("input");
+        let result = run(&case_args(&dir), &input, &[]);
+        assert_eq!(result.code, 0, "{name}");
+        let file = work.join(format!("{name}.yaml"));
+        std::fs::write(&file, &result.stdout).expect("write");
+        files.push(file);
+    }
+    let out = Command::new(tool)
+        .args(["--strict", "-k", "1.33.0"])
+        .args(&files)
+        .output()
+        .expect("runs kubernetes-validate");
+    let _ = std::fs::remove_dir_all(&work);
+    let report =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{report}");
+    assert!(!report.contains("ERROR"), "{report}");
+}
+
+#[test]
+fn io_errors_also_go_to_the_error_file() {
+    let file = std::env::temp_dir().join(format!("mcp-chart-io-error-{}.txt", std::process::id()));
+    let result = run(
+        &[
+            "post-render".into(),
+            "--values".into(),
+            "/nonexistent/values.yaml".into(),
+        ],
+        b"",
+        &[("MCP_CHART_ERROR_FILE", file.as_path())],
+    );
+    assert_eq!(result.code, 2);
+    let written = std::fs::read_to_string(&file).expect("error file");
+    assert!(written.contains("/nonexistent/values.yaml"), "{written}");
+    let _ = std::fs::remove_file(&file);
 }

@@ -204,12 +204,19 @@ fn not_a_map_and_second_documents() {
     let o = validate("scalar", b"just a string\n", &[]);
     let (code, line, column, _) = only(&o);
     assert_eq!((code.as_str(), line, column), ("values-not-a-map", 1, 1));
-    // Helm reads only the first document of a values file.
-    no_diagnostics(&validate(
+    // Helm 3 reads only the first document of a values file (Helm 4 merges
+    // them): the second one is not validated, but it is pointed out.
+    let o = validate(
         "two-docs",
         b"replicaCount: 1\n---\nnot: [valid, for, the, chart]\n",
         &[],
-    ));
+    );
+    assert_eq!(o.status, 0);
+    let (code, line, column, _) = only(&o);
+    assert_eq!(
+        (code.as_str(), line, column),
+        ("values-multi-document", 3, 1)
+    );
     let o = validate("kind-list", b"apiVersion: v1\nkind: List\nitems: []\n", &[]);
     let (code, _, _, message) = only(&o);
     assert_eq!(code, "values-is-manifest");

@@ -69,8 +69,13 @@ pub struct Document<'a> {
     pub helm4_filename: Option<String>,
     /// The value node of `metadata.annotations["mcp-chart/transport"]`.
     pub transport: Option<Node>,
-    /// The parsed tree, kept for the kinds the post-renderer may change.
-    pub node: Option<Node>,
+    /// Service: `spec.selector` (string values only).
+    pub selector: Vec<(String, String)>,
+    /// Ingress: its backend Service names; HTTPRoute: the core Services its
+    /// rules' backendRefs name.
+    pub backends: Vec<String>,
+    /// Ingress: `spec.ingressClassName`, else the `kubernetes.io/ingress.class` annotation.
+    pub ingress_class: Option<String>,
 }
 
 impl Document<'_> {
@@ -124,14 +129,88 @@ impl Document<'_> {
     pub fn is(&self, kind: &str) -> bool {
         self.shape == Shape::Object && !self.hook && self.kind.as_deref() == Some(kind)
     }
+
+    /// Reads the document's tree again (trees are not kept between reading the
+    /// stream and changing the few documents that change, to bound memory).
+    pub fn tree(&self) -> Option<Node> {
+        let text = self
+            .piece
+            .text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(self.piece.text);
+        let limits = Limits {
+            max_bytes: usize::MAX,
+            max_depth: MAX_DEPTH,
+            max_alias_nodes: MAX_ALIAS_NODES_PER_DOCUMENT,
+        };
+        load_documents(text, &limits)
+            .ok()?
+            .documents
+            .into_iter()
+            .find(|d| d.kind != NodeKind::Null)
+    }
 }
 
-/// Kinds whose tree is kept for later changes.
-fn keeps_tree(kind: &str) -> bool {
-    matches!(
-        kind,
-        "Deployment" | "StatefulSet" | "DaemonSet" | "Service" | "Ingress" | "HTTPRoute"
-    )
+fn str_at<'n>(node: &'n Node, path: &[&str]) -> Option<&'n str> {
+    path.iter()
+        .try_fold(node, |n, key| n.get(key))
+        .and_then(Node::as_str)
+}
+
+fn seq_at<'n>(node: &'n Node, path: &[&str]) -> &'n [Node] {
+    match path
+        .iter()
+        .try_fold(node, |n, key| n.get(key))
+        .map(|n| &n.kind)
+    {
+        Some(NodeKind::Seq(items)) => items,
+        _ => &[],
+    }
+}
+
+fn ingress_facts(root: &Node, doc: &mut Document<'_>) {
+    doc.ingress_class = str_at(root, &["spec", "ingressClassName"])
+        .or_else(|| {
+            str_at(
+                root,
+                &["metadata", "annotations", "kubernetes.io/ingress.class"],
+            )
+        })
+        .map(str::to_string);
+    let mut backend = |b: &Node| {
+        if let Some(name) = str_at(b, &["service", "name"]).or_else(|| str_at(b, &["serviceName"]))
+        {
+            doc.backends.push(name.to_string());
+        }
+    };
+    for key in ["defaultBackend", "backend"] {
+        if let Some(b) = root.get("spec").and_then(|s| s.get(key)) {
+            backend(b);
+        }
+    }
+    for rule in seq_at(root, &["spec", "rules"]) {
+        for path in seq_at(rule, &["http", "paths"]) {
+            if let Some(b) = path.get("backend") {
+                backend(b);
+            }
+        }
+    }
+}
+
+fn route_facts(root: &Node, doc: &mut Document<'_>) {
+    for rule in seq_at(root, &["spec", "rules"]) {
+        for backend in seq_at(rule, &["backendRefs"]) {
+            let group_ok = backend
+                .get("group")
+                .is_none_or(|g| g.as_str().is_some_and(str::is_empty));
+            let kind_ok = backend
+                .get("kind")
+                .is_none_or(|k| k.as_str() == Some("Service"));
+            if let (true, true, Some(name)) = (group_ok, kind_ok, str_at(backend, &["name"])) {
+                doc.backends.push(name.to_string());
+            }
+        }
+    }
 }
 
 /// Classifies every piece. Fails on unreadable YAML and on hostile sizes.
@@ -168,7 +247,9 @@ fn classify_one<'a>(
         hook: false,
         helm4_filename: None,
         transport: None,
-        node: None,
+        selector: Vec::new(),
+        backends: Vec::new(),
+        ingress_class: None,
     };
     let text = piece.text.strip_prefix('\u{feff}').unwrap_or(piece.text);
     let limits = Limits {
@@ -189,13 +270,12 @@ fn classify_one<'a>(
     }
     *budget -= used;
     documents.retain(|d| d.kind != NodeKind::Null);
-    let root = match documents.len() {
-        0 => return Ok(doc),
-        1 => documents.pop().unwrap_or_else(|| unreachable_node()),
-        _ => {
-            doc.shape = Shape::Several;
-            return Ok(doc);
-        }
+    if documents.len() > 1 {
+        doc.shape = Shape::Several;
+        return Ok(doc);
+    }
+    let Some(root) = documents.pop() else {
+        return Ok(doc);
     };
     let NodeKind::Map(_) = root.kind else {
         doc.shape = Shape::NotAMap;
@@ -218,10 +298,12 @@ fn classify_one<'a>(
         doc.shape = Shape::List;
         return Ok(doc);
     }
-    let Some(meta @ Node {
-        kind: NodeKind::Map(_),
-        ..
-    }) = metadata
+    let Some(
+        meta @ Node {
+            kind: NodeKind::Map(_),
+            ..
+        },
+    ) = metadata
     else {
         doc.shape = Shape::NoMetadata;
         return Ok(doc);
@@ -235,17 +317,26 @@ fn classify_one<'a>(
             .map(str::to_string);
         doc.transport = annotations.get(TRANSPORT_ANNOTATION).cloned();
     }
-    if !doc.hook && doc.kind.as_deref().is_some_and(keeps_tree) {
-        doc.node = Some(root);
+    if !doc.hook {
+        match doc.kind.as_deref() {
+            Some("Service") => {
+                if let Some(NodeKind::Map(entries)) = root
+                    .get("spec")
+                    .and_then(|s| s.get("selector"))
+                    .map(|n| &n.kind)
+                {
+                    doc.selector = entries
+                        .iter()
+                        .filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string())))
+                        .collect();
+                }
+            }
+            Some("Ingress") => ingress_facts(&root, &mut doc),
+            Some("HTTPRoute") => route_facts(&root, &mut doc),
+            _ => {}
+        }
     }
     Ok(doc)
-}
-
-fn unreachable_node() -> Node {
-    Node {
-        kind: NodeKind::Null,
-        span: Default::default(),
-    }
 }
 
 fn yaml_error(doc: &Document<'_>, err: YamlError) -> PostRenderError {
@@ -288,7 +379,7 @@ mod tests {
             ]
         );
         assert_eq!(docs[6].object().as_deref(), Some("Service/s"));
-        assert!(docs[6].node.is_some());
+        assert!(docs[6].tree().is_some());
     }
 
     #[test]
@@ -297,6 +388,15 @@ mod tests {
         let docs = classify_text(input).expect("classifies");
         assert!(docs[0].hook);
         assert_eq!(docs[0].helm4_filename.as_deref(), Some("templates/t.yaml"));
+    }
+
+    #[test]
+    fn ingress_and_route_facts() {
+        let input = "---\nkind: Ingress\nmetadata:\n  name: i\n  annotations: {kubernetes.io/ingress.class: contour}\nspec:\n  defaultBackend: {service: {name: a}}\n  rules:\n  - http:\n      paths:\n      - backend: {service: {name: b}}\n      - backend: {serviceName: c}\n---\nkind: HTTPRoute\nmetadata: {name: r}\nspec:\n  rules:\n  - backendRefs: [{name: s1}, {name: x, kind: Backend, group: x.io}]\n  - backendRefs: [{name: s2, group: \"\", kind: Service}]\n";
+        let docs = classify_text(input).expect("classifies");
+        assert_eq!(docs[0].ingress_class.as_deref(), Some("contour"));
+        assert_eq!(docs[0].backends, vec!["a", "b", "c"]);
+        assert_eq!(docs[1].backends, vec!["s1", "s2"]);
     }
 
     #[test]

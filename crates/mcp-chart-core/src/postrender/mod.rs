@@ -69,7 +69,9 @@ pub fn post_render_bytes(
         let offset = err.valid_up_to();
         PostRenderError::at(
             StreamPlace {
-                document: split::split(&String::from_utf8_lossy(&input[..offset])).len().max(1),
+                document: split::split(&String::from_utf8_lossy(&input[..offset]))
+                    .len()
+                    .max(1),
                 object: None,
                 location: byte_location(input, offset),
             },

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use crate::model::{Transport, TransportType};
-use crate::yaml::{Node, NodeKind};
+use crate::yaml::NodeKind;
 
 use super::classify::{Document, TRANSPORT_ANNOTATION};
 use super::error::{PostRenderError, Problem, StreamPlace};
@@ -47,17 +47,10 @@ struct Work<'d, 'a> {
 impl Work<'_, '_> {
     fn value(&mut self, index: usize) -> Option<&mut Value> {
         if !self.values.contains_key(&index) {
-            let node = self.docs.get(index)?.node.as_ref()?;
+            let node = self.docs.get(index)?.tree()?;
             self.values.insert(index, node.to_json());
         }
         self.values.get_mut(&index)
-    }
-
-    fn peek(&self, index: usize) -> Option<Value> {
-        if let Some(v) = self.values.get(&index) {
-            return Some(v.clone());
-        }
-        self.docs.get(index)?.node.as_ref().map(Node::to_json)
     }
 }
 
@@ -187,7 +180,8 @@ fn values_place(doc: &Document<'_>, origin: ValuesOrigin) -> StreamPlace {
 
 /// Location of container `index` of a workload's pod template, when found.
 fn container_place(doc: &Document<'_>, index: usize) -> StreamPlace {
-    let node = doc.node.as_ref().and_then(|n| {
+    let tree = doc.tree();
+    let node = tree.as_ref().and_then(|n| {
         n.get("spec")?
             .get("template")?
             .get("spec")?
@@ -211,7 +205,10 @@ fn same_namespace(a: &Document<'_>, b: &Document<'_>) -> bool {
 }
 
 fn string_map(value: Option<&Value>) -> Map<String, Value> {
-    value.and_then(Value::as_object).cloned().unwrap_or_default()
+    value
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Builds the plan.
@@ -241,8 +238,7 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
     let mut changed: Vec<usize> = out.replacements.keys().map(|i| i + 1).collect();
     changed.sort_unstable();
     out.summary.changed = changed;
-    out.summary.documents_out =
-        docs.len() + out.insertions.values().map(Vec::len).sum::<usize>();
+    out.summary.documents_out = docs.len() + out.insertions.values().map(Vec::len).sum::<usize>();
     Ok(out)
 }
 
@@ -263,11 +259,11 @@ fn apply_target(
     // Consume the annotation.
     let mut annotation_removed = false;
     {
-        let value = work
-            .value(target.doc)
-            .ok_or_else(|| shape_err(Problem::Shape {
+        let value = work.value(target.doc).ok_or_else(|| {
+            shape_err(Problem::Shape {
                 message: "the workload could not be read".into(),
-            }))?;
+            })
+        })?;
         if let Some(Value::Object(meta)) = value.get_mut("metadata") {
             if let Some(Value::Object(annotations)) = meta.get_mut("annotations") {
                 annotation_removed = annotations.shift_remove(TRANSPORT_ANNOTATION).is_some();
@@ -314,8 +310,10 @@ fn apply_target(
                 "{object} already has the {GATEWAY_CONTAINER} container: the gateway is not injected again"
             ));
         } else {
-            let index = select_container(&names, options.container.as_deref())
-                .map_err(|message| PostRenderError::at(doc.start_place(), Problem::Selection { message }))?;
+            let index =
+                select_container(&names, options.container.as_deref()).map_err(|message| {
+                    PostRenderError::at(doc.start_place(), Problem::Selection { message })
+                })?;
             let place = match target.origin {
                 ValuesOrigin::Annotation => values_place(doc, target.origin),
                 ValuesOrigin::Values => container_place(doc, index),
@@ -384,19 +382,20 @@ fn apply_target(
 
     // Services that select the workload's pods.
     let pod_labels = work
-        .peek(target.doc)
+        .value(target.doc)
         .and_then(|v| v.pointer("/spec/template/metadata/labels").cloned());
     let pod_labels = string_map(pod_labels.as_ref());
     let mut service_names = HashSet::new();
-    for svc in docs.iter().filter(|d| d.is("Service") && same_namespace(d, doc)) {
-        let Some(value) = work.peek(svc.index) else {
-            continue;
-        };
-        let selector = string_map(value.pointer("/spec/selector"));
-        let selects = !selector.is_empty()
-            && selector
-                .iter()
-                .all(|(k, v)| pod_labels.get(k).is_some_and(|l| l == v));
+    for svc in docs
+        .iter()
+        .filter(|d| d.is("Service") && same_namespace(d, doc))
+    {
+        let selects = !svc.selector.is_empty()
+            && svc.selector.iter().all(|(k, v)| {
+                pod_labels
+                    .get(k)
+                    .is_some_and(|l| l.as_str() == Some(v.as_str()))
+            });
         if !selects {
             continue;
         }
@@ -444,17 +443,14 @@ fn apply_target(
             ));
         }
     } else {
-        for ing in docs.iter().filter(|d| d.is("Ingress") && same_namespace(d, doc)) {
-            let Some(value) = work.peek(ing.index) else {
-                continue;
-            };
-            if !ingress::backend_services(&value)
-                .iter()
-                .any(|s| service_names.contains(s))
-            {
+        for ing in docs
+            .iter()
+            .filter(|d| d.is("Ingress") && same_namespace(d, doc))
+        {
+            if !ing.backends.iter().any(|s| service_names.contains(s)) {
                 continue;
             }
-            let class = ingress::ingress_class(&value);
+            let class = ing.ingress_class.clone();
             let controller = class.as_deref().and_then(ingress::Controller::from_class);
             let mut summary = IngressSummary {
                 document: ing.index + 1,
@@ -514,11 +510,11 @@ fn apply_target(
             }
             out.summary.ingresses.push(summary);
         }
-        for route in docs.iter().filter(|d| d.is("HTTPRoute") && same_namespace(d, doc)) {
-            let Some(value) = work.peek(route.index) else {
-                continue;
-            };
-            if !httproute::routes_to(&value, &service_names) {
+        for route in docs
+            .iter()
+            .filter(|d| d.is("HTTPRoute") && same_namespace(d, doc))
+        {
+            if !route.backends.iter().any(|s| service_names.contains(s)) {
                 continue;
             }
             let value = work.value(route.index).ok_or_else(|| {
@@ -531,12 +527,12 @@ fn apply_target(
             })?;
             let (rules, changed) = httproute::add_rule_timeouts(value, &service_names, &settings)
                 .map_err(|p| {
-                    if target.origin == ValuesOrigin::Values {
-                        PostRenderError::general(p)
-                    } else {
-                        PostRenderError::at(values_place(doc, target.origin), p)
-                    }
-                })?;
+                if target.origin == ValuesOrigin::Values {
+                    PostRenderError::general(p)
+                } else {
+                    PostRenderError::at(values_place(doc, target.origin), p)
+                }
+            })?;
             if changed {
                 work.changed.insert(route.index);
             }
@@ -584,10 +580,12 @@ fn select_container(names: &[String], wanted: Option<&str>) -> Result<usize, Str
             .join(", ")
     };
     if let Some(wanted) = wanted {
-        return names
-            .iter()
-            .position(|n| n == wanted)
-            .ok_or_else(|| format!("--container {wanted}: no such container; containers: {}", list()));
+        return names.iter().position(|n| n == wanted).ok_or_else(|| {
+            format!(
+                "--container {wanted}: no such container; containers: {}",
+                list()
+            )
+        });
     }
     if let Some(i) = names.iter().position(|n| n == "mcp-server") {
         return Ok(i);

@@ -60,7 +60,8 @@ pub fn prefix_len(text: &str) -> usize {
             content = content.strip_prefix('\u{feff}').unwrap_or(content);
         }
         let trimmed = content.trim_matches(|c: char| c.is_ascii_whitespace());
-        let keep = (i == 0 && is_separator(content)) || trimmed.is_empty() || trimmed.starts_with('#');
+        let keep =
+            (i == 0 && is_separator(content)) || trimmed.is_empty() || trimmed.starts_with('#');
         if !keep || !line.ends_with('\n') {
             break;
         }

@@ -213,7 +213,9 @@ impl InjectionSummary {
             match &w.gateway {
                 None => out.push_str("  no stdio gateway\n"),
                 Some(g) if g.already_injected => {
-                    out.push_str("  stdio gateway already injected (container mcp-gateway): left as is\n");
+                    out.push_str(
+                        "  stdio gateway already injected (container mcp-gateway): left as is\n",
+                    );
                 }
                 Some(g) => render_gateway(&mut out, g),
             }
@@ -321,7 +323,11 @@ fn render_gateway(out: &mut String, g: &GatewaySummary) {
                 "    /servers/{}/sse{}: {}{}",
                 s.name,
                 if s.enabled { "" } else { " (disabled)" },
-                words(&std::iter::once(s.command.clone()).chain(s.args.iter().cloned()).collect::<Vec<_>>()),
+                words(
+                    &std::iter::once(s.command.clone())
+                        .chain(s.args.iter().cloned())
+                        .collect::<Vec<_>>()
+                ),
                 if s.env.is_empty() {
                     String::new()
                 } else {

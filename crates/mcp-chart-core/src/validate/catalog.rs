@@ -50,6 +50,11 @@ pub const RULES: &[Rule] = &[
         "a Kubernetes manifest was given as a values file",
     ),
     input("set-syntax", "a `--set` argument does not parse"),
+    rule(
+        "values-multi-document",
+        Warning,
+        "a values file with several YAML documents (Helm 3 and Helm 4 read it differently)",
+    ),
     rule("schema-type", Error, "a value has the wrong type"),
     rule(
         "schema-enum",

@@ -47,3 +47,25 @@ pub(crate) fn diagnostic(
     d.with_path(path)
         .at(source, name, hazard.span.start, Some(hazard.span.end))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::rules::test_support::{run, with_code};
+
+    #[test]
+    fn hazards_are_warnings_with_their_value_path() {
+        let r = run("serviceAccount:\n  create: yes\nvolumes:\n  - name: x\n    configMap: {name: x, defaultMode: 0644}\nservice:\n  port: 1\n  port: 2\n");
+        assert!(r.valid);
+        let b = with_code(&r, "yaml11-bool");
+        assert_eq!(
+            (b[0].path.as_str(), b[0].line, b[0].column),
+            ("/serviceAccount/create", Some(2), Some(11))
+        );
+        let o = with_code(&r, "yaml-octal");
+        assert_eq!(o[0].path, "/volumes/0/configMap/defaultMode");
+        assert!(o[0].message.contains("420 in decimal"), "{}", o[0].message);
+        let d = with_code(&r, "duplicate-key");
+        assert_eq!((d[0].path.as_str(), d[0].line), ("/service/port", Some(8)));
+        assert!(d[0].message.contains("first at line 7"));
+    }
+}

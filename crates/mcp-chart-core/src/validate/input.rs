@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::diagnostic::{Diagnostic, Severity};
 use crate::location::Location;
 use crate::values::escape_pointer_segment;
-use crate::yaml::{load_first_document, Limits, Node, NodeKind, YamlError};
+use crate::yaml::{load_documents, load_first_document, Limits, Node, NodeKind, YamlError};
 
 /// Largest values file accepted, in bytes. Helm has no limit, but a values file
 /// of this size is a mistake (or an attack), and parsing it would be slow.
@@ -29,9 +29,19 @@ pub fn limits() -> Limits {
 pub(crate) type PointerIndex = HashMap<Location, String>;
 
 /// Reads one file: its pointer index, or the diagnostic that stops validation.
-pub(crate) fn read(name: &str, text: &str, source: usize) -> Result<PointerIndex, Box<Diagnostic>> {
+pub(crate) fn read(
+    name: &str,
+    text: &str,
+    source: usize,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<PointerIndex, Box<Diagnostic>> {
     let (doc, _) =
         load_first_document(text, &limits()).map_err(|e| Box::new(yaml_error(name, source, &e)))?;
+    if text.contains("---") {
+        if let Some(w) = later_documents(name, text, source) {
+            warnings.push(w);
+        }
+    }
     let mut index = PointerIndex::new();
     let Some(doc) = doc else {
         return Ok(index);
@@ -106,6 +116,36 @@ pub(crate) fn yaml_error(name: &str, source: usize, error: &YamlError) -> Diagno
     Diagnostic::new(code, Severity::Error, message)
         .with_help(help)
         .at(source, name, error.location(), None)
+}
+
+/// Helm 3 reads only the first document of a values file; Helm 4 merges every
+/// document (and fails on one that is not a map). Either way, a second document
+/// is a portability trap.
+fn later_documents(name: &str, text: &str, source: usize) -> Option<Diagnostic> {
+    let docs = load_documents(text, &limits()).ok()?.documents;
+    let later: Vec<&Node> = docs
+        .iter()
+        .skip(1)
+        .filter(|d| !matches!(d.kind, NodeKind::Null))
+        .collect();
+    let first = later.first()?;
+    let not_map = later.iter().any(|d| !matches!(d.kind, NodeKind::Map(_)));
+    let consequence = if not_map {
+        "Helm 4 fails because a later document is not a map"
+    } else {
+        "Helm 4 merges the later documents over it"
+    };
+    Some(
+        Diagnostic::new(
+            "values-multi-document",
+            Severity::Warning,
+            format!(
+                "this values file has more than one YAML document: Helm 3 reads only the first (as this check does), {consequence}"
+            ),
+        )
+        .with_help("keep one document per values file; move the rest into another file passed with its own -f")
+        .at(source, name, first.span.start, None),
+    )
 }
 
 /// A Kubernetes manifest (top-level `apiVersion` and `kind`) is not a values file.

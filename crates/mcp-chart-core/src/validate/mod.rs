@@ -162,10 +162,16 @@ pub fn validate_bytes(files: &[BytesSource<'_>], sets: &[SetArg]) -> Report {
     Report::new(problems, sources)
 }
 
+/// The chart's default values.yaml, generated once.
+fn chart_defaults_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(crate::defaults::default_values_yaml)
+}
+
 fn source_list(files: &[(&str, &str)], sets: &[SetArg]) -> Vec<SourceText> {
     let mut sources = vec![SourceText {
         name: CHART_DEFAULTS.to_string(),
-        text: crate::defaults::default_values_yaml(),
+        text: chart_defaults_text().to_string(),
         kind: SourceKind::ChartDefaults,
     }];
     sources.extend(files.iter().map(|(name, text)| SourceText {
@@ -185,8 +191,9 @@ fn run(files: &[(&str, &str)], sets: &[SetArg], mut diagnostics: Vec<Diagnostic>
     let sources = source_list(files, sets);
     // 1. Each file on its own: unreadable input stops here.
     let mut pointers = HashMap::new();
+    let mut warnings = Vec::new();
     for (i, (name, text)) in files.iter().enumerate() {
-        match input::read(name, text, i + 1) {
+        match input::read(name, text, i + 1, &mut warnings) {
             Ok(index) => {
                 pointers.insert(i + 1, index);
             }
@@ -196,6 +203,7 @@ fn run(files: &[(&str, &str)], sets: &[SetArg], mut diagnostics: Vec<Diagnostic>
     if !diagnostics.is_empty() {
         return Report::new(diagnostics, sources);
     }
+    diagnostics.extend(warnings);
     // 2. The merge, as Helm does it.
     let sources_in: Vec<ValuesSource<'_>> = files
         .iter()

@@ -345,3 +345,55 @@ fn find_key(key: &str) -> Vec<String> {
     walk(schema(), "", key, &mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::rules::test_support::{run, with_code};
+
+    #[test]
+    fn schema_paths_resolve_through_lists_and_open_maps() {
+        assert!(schema_at("/transport/stdioGateway/servers/docs/env/0")
+            .and_then(|s| s.get("properties"))
+            .is_some_and(|p| p.get("name").is_some()));
+        assert!(schema_at("/nope").is_none());
+        assert_eq!(find_key("stdioGateway"), ["transport.stdioGateway"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_located_at_the_key_with_a_suggestion() {
+        let r = run("service:\n  prot: 80\n");
+        let d = with_code(&r, "unknown-key");
+        assert_eq!((d[0].line, d[0].column), (Some(2), Some(3)));
+        assert_eq!(d[0].end, Some(Location::new(2, 7)));
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `port`?"));
+        let r = run("service:\n  zzzzzz: 80\n");
+        let d = with_code(&r, "unknown-key");
+        assert_eq!(d[0].help.as_deref(), Some("allowed keys here: type, port"));
+    }
+
+    #[test]
+    fn messages_are_plain() {
+        let r = run("service:\n  port: abc\nreplicaCount: 1.5\n");
+        let messages: Vec<&str> = r.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`service.port`: expected integer, found string \"abc\"",
+                "`replicaCount`: expected integer, found number 1.5",
+            ]
+        );
+        let r = run("transport:\n  stdioGateway:\n    port: 70000\n");
+        assert_eq!(
+            r.diagnostics[0].message,
+            "`transport.stdioGateway.port`: 70000 is greater than the maximum 65535"
+        );
+        let r = run(
+            "transport:\n  stdioGateway:\n    server:\n      env: [{name: A, value: {x: 1}}]\n",
+        );
+        assert_eq!(
+            r.diagnostics[0].message,
+            "`transport.stdioGateway.server.env[0].value`: expected string, number or boolean, found a map"
+        );
+    }
+}

@@ -54,11 +54,24 @@ pub fn check_contract(input: &str, options: &PostRenderOptions, result: &PostRen
             j += 1;
         }
     }
-    assert_eq!(j, outs.len(), "the output has documents the input does not explain");
+    assert_eq!(
+        j,
+        outs.len(),
+        "the output has documents the input does not explain"
+    );
     if changed.is_empty() {
-        assert_eq!(result.output, input, "nothing changed, so the output is the input");
+        assert_eq!(
+            result.output, input,
+            "nothing changed, so the output is the input"
+        );
     }
     let again = post_render(&result.output, options).expect("the output post-renders again");
-    assert_eq!(again.output, result.output, "a second run changed the output");
-    assert!(again.summary.changed.is_empty(), "a second run reported changes");
+    assert_eq!(
+        again.output, result.output,
+        "a second run changed the output"
+    );
+    assert!(
+        again.summary.changed.is_empty(),
+        "a second run reported changes"
+    );
 }

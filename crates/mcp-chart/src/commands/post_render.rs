@@ -48,7 +48,7 @@ pub struct PostRenderArgs {
     #[arg(long)]
     check: bool,
     /// Also write any error to this file (Helm 4 hides a post-renderer's
-    /// stderr). Defaults to $MCP_CHART_ERROR_FILE.
+    /// stderr); a successful run removes it. Defaults to $MCP_CHART_ERROR_FILE.
     #[arg(long, value_name = "PATH")]
     error_file: Option<PathBuf>,
     /// Read the manifests from this file instead of stdin.
@@ -66,6 +66,21 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
         .clone()
         .or_else(|| std::env::var_os(ERROR_FILE_ENV).map(PathBuf::from))
         .filter(|p| !p.as_os_str().is_empty());
+    let result = run_with(args, error_file.as_ref());
+    if let (Err(err), Some(path)) = (&result, &error_file) {
+        let broken_pipe = err.chain().any(|cause| {
+            cause
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        });
+        if !broken_pipe {
+            let _ = std::fs::write(path, format!("mcp-chart post-render: error: {err:#}\n"));
+        }
+    }
+    result
+}
+
+fn run_with(args: &PostRenderArgs, error_file: Option<&PathBuf>) -> anyhow::Result<ExitStatus> {
     let input = read_input(args.input.as_ref())?;
     let request = Request::PostRender {
         input: Text(input),
@@ -79,12 +94,16 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text.as_bytes())?;
             stdout.flush()?;
+            // The error file reports the last run: a success clears an old failure.
+            if let Some(path) = error_file.filter(|p| p.exists()) {
+                let _ = std::fs::remove_file(path);
+            }
             Ok(ExitStatus::Success)
         }
-        Ok(Err(message)) => Ok(fail(&message, error_file.as_ref(), args.check)),
+        Ok(Err(message)) => Ok(fail(&message, error_file, args.check)),
         // The engine could not finish the run (a wasm limit, no module): exit 2.
         Err(err) => {
-            fail(&err.to_string(), error_file.as_ref(), args.check);
+            fail(&err.to_string(), error_file, args.check);
             Ok(ExitStatus::Usage)
         }
     }

@@ -128,8 +128,8 @@ fn cut(gutter: String, line: &str, caret_at: usize, carets: usize) -> Snippet {
     if to < chars.len() {
         shown.push('…');
     }
+    let carets = carets.min(to.saturating_sub(caret_at).max(1));
     let caret_at = caret_at - from + shift;
-    let carets = carets.min((to + shift).saturating_sub(caret_at + from - shift).max(1));
     Snippet {
         gutter,
         line: shown,
@@ -140,7 +140,7 @@ fn cut(gutter: String, line: &str, caret_at: usize, carets: usize) -> Snippet {
 
 fn set_snippet(source: &SourceText, at: Location, end: Option<Location>) -> Snippet {
     // The name is `--set <text>`: show it whole and shift the caret past the flag.
-    let flag_len = source.name.len() - source.text.len();
+    let flag_len = source.name.len().saturating_sub(source.text.len());
     let start = (at.column as usize).saturating_sub(1);
     let carets = match end {
         Some(e) if e.line == at.line => (e.column as usize).saturating_sub(at.column as usize),

@@ -198,7 +198,10 @@ pub fn default_server(
     let command = chosen.argv.first().map(String::as_str).unwrap_or_default();
     if command.trim().is_empty() {
         return Err(Problem::Gateway {
-            message: format!("the default server's command (from {}) is empty", chosen.source),
+            message: format!(
+                "the default server's command (from {}) is empty",
+                chosen.source
+            ),
         });
     }
     if command.starts_with("http://") || command.starts_with("https://") {
@@ -315,7 +318,12 @@ mod tests {
         assert_eq!(r.steps.as_deref(), Some("apk add git\necho $$HOME"));
         assert_eq!(
             r.argv,
-            Some(vec!["npx".into(), "-y".into(), "pkg@1".into(), "--flag".into()])
+            Some(vec![
+                "npx".into(),
+                "-y".into(),
+                "pkg@1".into(),
+                "--flag".into()
+            ])
         );
     }
 

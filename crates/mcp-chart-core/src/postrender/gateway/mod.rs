@@ -172,7 +172,13 @@ pub fn inject(
         (vec!["mcp-proxy".into()], Some(full_args))
     } else {
         let script = format!("set -e\n{}\nexec \"$$@\"", steps.join("\n"));
-        let mut command = vec!["sh".into(), "-c".into(), script, "sh".into(), "mcp-proxy".into()];
+        let mut command = vec![
+            "sh".into(),
+            "-c".into(),
+            script,
+            "sh".into(),
+            "mcp-proxy".into(),
+        ];
         command.extend(full_args);
         (command, None)
     };

@@ -111,8 +111,8 @@ fn json_problem(message: String) -> Problem {
 
 /// Parses and checks `namedServersJson` (mcp-proxy's own format).
 fn from_json(text: &str) -> Result<Vec<ServerEntry>, Problem> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|err| json_problem(format!("not valid JSON: {err}")))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|err| json_problem(format!("not valid JSON: {err}")))?;
     let Value::Object(root) = value else {
         return Err(json_problem(format!(
             "expected a JSON object with \"mcpServers\", found {}",
@@ -241,9 +241,7 @@ fn check_entry(entry: &ServerEntry) -> Result<(), Problem> {
     let field = format!("named server {:?}", entry.name);
     if entry.command.trim().is_empty() {
         return Err(Problem::Gateway {
-            message: format!(
-                "{field} has no command (mcp-proxy would skip it without a word)"
-            ),
+            message: format!("{field} has no command (mcp-proxy would skip it without a word)"),
         });
     }
     check_no_nul(&format!("{field} command"), &entry.command)?;
@@ -366,11 +364,26 @@ mod tests {
             ("{", "not valid JSON"),
             ("[]", "expected a JSON object"),
             (r#"{"servers": {}}"#, "unknown key"),
-            (r#"{"mcpServers": {"a": {"args": []}}}"#, "missing \"command\""),
-            (r#"{"mcpServers": {"a": {"command": "x", "args": [1]}}}"#, "args[0]"),
-            (r#"{"mcpServers": {"a": {"command": "x", "env": {"A": 1}}}}"#, "env.A"),
-            (r#"{"mcpServers": {"a": {"command": "x", "enabled": "no"}}}"#, "enabled"),
-            (r#"{"mcpServers": {"a": {"command": "x", "disabled": true}}}"#, "unknown key"),
+            (
+                r#"{"mcpServers": {"a": {"args": []}}}"#,
+                "missing \"command\"",
+            ),
+            (
+                r#"{"mcpServers": {"a": {"command": "x", "args": [1]}}}"#,
+                "args[0]",
+            ),
+            (
+                r#"{"mcpServers": {"a": {"command": "x", "env": {"A": 1}}}}"#,
+                "env.A",
+            ),
+            (
+                r#"{"mcpServers": {"a": {"command": "x", "enabled": "no"}}}"#,
+                "enabled",
+            ),
+            (
+                r#"{"mcpServers": {"a": {"command": "x", "disabled": true}}}"#,
+                "unknown key",
+            ),
         ] {
             let err = named_servers(&gateway_with_json(text)).expect_err(text);
             assert!(err.to_string().contains(needle), "{text}: {err}");

@@ -86,7 +86,16 @@ mod tests {
         for ok in ["1h", "1h30m30s500ms", "00060m", "3600s"] {
             assert!(is_gateway_duration(ok), "{ok}");
         }
-        for bad in ["", "1", "1d", "1.5h", "123456s", "1h1m1s1ms1h", "-1s", "1 h"] {
+        for bad in [
+            "",
+            "1",
+            "1d",
+            "1.5h",
+            "123456s",
+            "1h1m1s1ms1h",
+            "-1s",
+            "1 h",
+        ] {
             assert!(!is_gateway_duration(bad), "{bad}");
         }
     }

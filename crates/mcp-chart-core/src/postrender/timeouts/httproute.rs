@@ -46,19 +46,6 @@ fn refers_to(backend: &Value, services: &HashSet<String>) -> bool {
             .is_some_and(|n| services.contains(n))
 }
 
-/// Whether any rule of the route sends traffic to `services`.
-pub fn routes_to(route: &Value, services: &HashSet<String>) -> bool {
-    rules(route).any(|rule| rule_routes_to(rule, services))
-}
-
-fn rules(route: &Value) -> impl Iterator<Item = &Value> {
-    route
-        .pointer("/spec/rules")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
 fn rule_routes_to(rule: &Value, services: &HashSet<String>) -> bool {
     rule.get("backendRefs")
         .and_then(Value::as_array)
@@ -152,7 +139,10 @@ mod tests {
             route["spec"]["rules"][0]["timeouts"],
             json!({"request": "1h", "backendRequest": "1h"})
         );
-        assert_eq!(route["spec"]["rules"][1]["timeouts"], json!({"request": "10s"}));
+        assert_eq!(
+            route["spec"]["rules"][1]["timeouts"],
+            json!({"request": "10s"})
+        );
         assert!(route["spec"]["rules"][2].get("timeouts").is_none());
         assert!(route["spec"]["rules"][3].get("timeouts").is_none());
     }

@@ -67,8 +67,14 @@ pub fn annotations_for(controller: Controller, t: &TimeoutSettings) -> Vec<(Stri
     let mut add = |k: &str, v: String| out.push((k.to_string(), v));
     match controller {
         Controller::IngressNginx => {
-            add("nginx.ingress.kubernetes.io/proxy-read-timeout", t.read.to_string());
-            add("nginx.ingress.kubernetes.io/proxy-send-timeout", t.send.to_string());
+            add(
+                "nginx.ingress.kubernetes.io/proxy-read-timeout",
+                t.read.to_string(),
+            );
+            add(
+                "nginx.ingress.kubernetes.io/proxy-send-timeout",
+                t.send.to_string(),
+            );
             if t.sse {
                 add("nginx.ingress.kubernetes.io/proxy-buffering", "off".into());
             }
@@ -76,11 +82,17 @@ pub fn annotations_for(controller: Controller, t: &TimeoutSettings) -> Vec<(Stri
         Controller::Haproxy => {
             add("haproxy.org/timeout-server", format!("{}s", t.read));
             if t.websocket {
-                add("haproxy.org/timeout-tunnel", format!("{}s", t.read.max(t.send)));
+                add(
+                    "haproxy.org/timeout-tunnel",
+                    format!("{}s", t.read.max(t.send)),
+                );
             }
         }
         Controller::Contour => {
-            add("projectcontour.io/response-timeout", format!("{}s", t.proxy));
+            add(
+                "projectcontour.io/response-timeout",
+                format!("{}s", t.proxy),
+            );
         }
         Controller::AwsAlb => {
             add(
@@ -96,64 +108,14 @@ pub fn annotations_for(controller: Controller, t: &TimeoutSettings) -> Vec<(Stri
     out
 }
 
-/// The class of an Ingress: `spec.ingressClassName`, else the legacy annotation.
-pub fn ingress_class(ingress: &Value) -> Option<String> {
-    ingress
-        .pointer("/spec/ingressClassName")
-        .and_then(Value::as_str)
-        .or_else(|| {
-            ingress
-                .pointer("/metadata/annotations")
-                .and_then(|a| a.get("kubernetes.io/ingress.class"))
-                .and_then(Value::as_str)
-        })
-        .map(str::to_string)
-}
-
-/// Names of the Services an Ingress sends traffic to (v1 and v1beta1 shapes).
-pub fn backend_services(ingress: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut backend = |b: &Value| {
-        if let Some(name) = b
-            .pointer("/service/name")
-            .or_else(|| b.get("serviceName"))
-            .and_then(Value::as_str)
-        {
-            out.push(name.to_string());
-        }
-    };
-    if let Some(spec) = ingress.get("spec") {
-        for key in ["defaultBackend", "backend"] {
-            if let Some(b) = spec.get(key) {
-                backend(b);
-            }
-        }
-        for rule in spec
-            .get("rules")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            for path in rule
-                .pointer("/http/paths")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(b) = path.get("backend") {
-                    backend(b);
-                }
-            }
-        }
-    }
-    out
-}
+/// Annotations added, and keys kept because they were already set.
+pub type AnnotationChanges = (Vec<(String, String)>, Vec<String>);
 
 /// Adds the missing annotations; returns (added, kept because already set).
 pub fn add_annotations(
     ingress: &mut Value,
     wanted: &[(String, String)],
-) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+) -> Result<AnnotationChanges, String> {
     let mut added = Vec::new();
     let mut kept = Vec::new();
     if wanted.is_empty() {
@@ -204,9 +166,18 @@ mod tests {
         assert_eq!(
             nginx,
             vec![
-                ("nginx.ingress.kubernetes.io/proxy-read-timeout".into(), "3600".into()),
-                ("nginx.ingress.kubernetes.io/proxy-send-timeout".into(), "120".into()),
-                ("nginx.ingress.kubernetes.io/proxy-buffering".into(), "off".into()),
+                (
+                    "nginx.ingress.kubernetes.io/proxy-read-timeout".into(),
+                    "3600".into()
+                ),
+                (
+                    "nginx.ingress.kubernetes.io/proxy-send-timeout".into(),
+                    "120".into()
+                ),
+                (
+                    "nginx.ingress.kubernetes.io/proxy-buffering".into(),
+                    "off".into()
+                ),
             ]
         );
         assert_eq!(
@@ -244,16 +215,5 @@ mod tests {
             ing["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-read-timeout"],
             "60"
         );
-    }
-
-    #[test]
-    fn class_and_backends() {
-        let ing = json!({
-            "metadata": {"annotations": {"kubernetes.io/ingress.class": "contour"}},
-            "spec": {"defaultBackend": {"service": {"name": "a"}},
-                     "rules": [{"http": {"paths": [{"backend": {"service": {"name": "b"}}}, {"backend": {"serviceName": "c"}}]}}]}
-        });
-        assert_eq!(ingress_class(&ing).as_deref(), Some("contour"));
-        assert_eq!(backend_services(&ing), vec!["a", "b", "c"]);
     }
 }
