@@ -41,9 +41,17 @@ wasm_engine() {
   # shellcheck source=scripts/env.sh
   . scripts/env.sh
   scripts/build-wasm-module.sh --test --plugin
-  MCP_CHART_MODULE="$PWD/target/wasm-module/mcp-chart-module.wasm" \
-  MCP_CHART_TEST_MODULE="$PWD/target/wasm-module/mcp-chart-module-test.wasm" \
-    tests wasm-engine cargo test -p mcp-chart --locked --test wasm_engine --test wasm_helm_plugin -- --ignored
+  cargo build -q -p mcp-chart --locked
+  local out="$PWD/target/wasm-module"
+  export MCP_CHART_MODULE="$out/mcp-chart-module.wasm"
+  export MCP_CHART_TEST_MODULE="$out/mcp-chart-module-test.wasm"
+  # A cache of compiled modules for this run only, warmed once per module so
+  # that the parallel tests do not all compile them at the same time.
+  rm -rf "$out/cache"
+  export MCP_CHART_WASM_CACHE="$out/cache"
+  target/debug/mcp-chart schema --engine wasm >/dev/null
+  echo '{"op":"info"}' | target/debug/mcp-chart engine-request --engine wasm --wasm-module "$MCP_CHART_TEST_MODULE" >/dev/null
+  tests wasm-engine cargo test -p mcp-chart --locked --no-fail-fast --test wasm_engine --test wasm_helm_plugin -- --ignored
 }
 stage "wasm engine" wasm_engine
 

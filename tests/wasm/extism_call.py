@@ -13,20 +13,21 @@ import json
 import sys
 
 import extism
+from extism.extism import CompiledPlugin  # not re-exported by extism 1.1.1
 
 FUNCTION = "helm_plugin_main"
 
 
-def compile_plugin(wasm: str) -> extism.CompiledPlugin:
+def compile_plugin(wasm: str) -> CompiledPlugin:
     manifest = {
         "wasm": [{"path": wasm}],
         "memory": {"max_pages": 16384},
         "timeout_ms": 60000,
     }
-    return extism.CompiledPlugin(manifest, wasi=True, functions=[])
+    return CompiledPlugin(manifest, wasi=True, functions=[])
 
 
-def call(compiled: extism.CompiledPlugin, data: bytes) -> bytes:
+def call(compiled: CompiledPlugin, data: bytes) -> bytes:
     plugin = extism.Plugin(compiled)
     try:
         return bytes(plugin.call(FUNCTION, data))

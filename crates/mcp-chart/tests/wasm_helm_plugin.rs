@@ -204,29 +204,16 @@ fn the_plugin_explains_helm_4_3_1_input() {
     assert!(err.contains("cannot read files"), "{err}");
 }
 
-/// What real Helm 4.3.1 does with the plugin today: it hands it
-/// `{"manifests":{}}`, and the plugin's explanation is what the user sees.
-///
-/// This test fails on purpose the day a Helm release passes the manifests
-/// (helm/helm#31832 fixed): then the WASM plugin works, and this test and
-/// docs/wasm-engine.md should say so.
-#[test]
-#[ignore = "needs Helm 4, the extism plugin and the tool venv (check.sh runs these)"]
-fn helm_4_3_1_gives_the_wasm_plugin_no_manifests() {
-    let helm = helm4();
-    plugin_wasm();
-    let home = std::env::temp_dir().join(format!("mcp-chart-helm4-wasm-{}", std::process::id()));
+/// A Helm 4 home of its own (data, config, cache) and a `helm template` of
+/// the stdio gateway example through the post-renderer plugin `name` found in
+/// `plugins` (HELM_PLUGINS). Returns (exit code, stdout, stderr).
+fn helm_template_with(plugins: &Path, name: &str) -> (Option<i32>, String, String) {
+    let home = std::env::temp_dir().join(format!("mcp-chart-helm4-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     for dir in ["data", "config", "cache"] {
         std::fs::create_dir_all(home.join(dir)).unwrap();
     }
-    let version = Command::new(&helm)
-        .args(["version", "--short"])
-        .output()
-        .expect("helm runs");
-    let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
-
-    let mut cmd = Command::new(&helm);
+    let mut cmd = Command::new(helm4());
     cmd.current_dir(repo())
         .args([
             "template",
@@ -235,35 +222,123 @@ fn helm_4_3_1_gives_the_wasm_plugin_no_manifests() {
             "-f",
             "examples/stdio-gateway-named-servers.yaml",
             "--post-renderer",
-            "mcp-chart-wasm",
+            name,
             "--debug",
         ])
-        .env("HELM_PLUGINS", plugin_dir().parent().unwrap())
+        .env("HELM_PLUGINS", plugins)
         .env("HELM_DATA_HOME", home.join("data"))
         .env("HELM_CONFIG_HOME", home.join("config"))
         .env("HELM_CACHE_HOME", home.join("cache"));
     let out = run(cmd, b"");
     let _ = std::fs::remove_dir_all(&home);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
 
-    if out.status.success() {
+fn helm_version() -> String {
+    let out = Command::new(helm4())
+        .args(["version", "--short"])
+        .output()
+        .expect("helm runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// What real Helm 4.3.1 does with the plugin today: it hands it
+/// `{"manifests":{},"extraArgs":[]}` (its `--debug` log shows the input), and
+/// the plugin's explanation is the error the user sees.
+///
+/// This test fails on purpose the day a Helm release passes the manifests
+/// (helm/helm#31832 fixed): then the WASM plugin works, and this test and
+/// docs/wasm-engine.md should say so.
+#[test]
+#[ignore = "needs Helm 4, the extism plugin and the tool venv (check.sh runs these)"]
+fn helm_4_3_1_gives_the_wasm_plugin_no_manifests() {
+    plugin_wasm();
+    let version = helm_version();
+    let (code, stdout, stderr) =
+        helm_template_with(plugin_dir().parent().unwrap(), "mcp-chart-wasm");
+    if code == Some(0) {
         panic!(
             "Helm {version} ran the WASM post-renderer successfully: helm/helm#31832 is fixed \
              in this Helm. Make this test expect the post-rendered stream (compare it with \
              `mcp-chart post-render`) and update docs/wasm-engine.md.\nstdout:\n{stdout}"
         );
     }
+    assert_eq!(code, Some(1), "{stderr}");
     // Today: Helm encodes the manifests as {} ...
     assert!(
-        stderr.contains(r#"{"manifests":{},"extraArgs":[]}"#),
+        stderr.contains(r#"inputData="{\"manifests\":{},\"extraArgs\":[]}""#),
         "Helm {version} no longer sends {{\"manifests\":{{}}}}; stderr:\n{stderr}"
     );
     // ... and the user sees the plugin's explanation, not a bare failure.
     assert!(
-        stderr.contains("Error: ") && stderr.contains("helm/helm#31832"),
+        stderr.contains(
+            "Error: error while running post render on files: failed to invoke post-renderer \
+             plugin \"mcp-chart-wasm\": plugin error: Helm passed no manifests"
+        ),
         "stderr:\n{stderr}"
     );
-    assert!(stdout.is_empty(), "stdout:\n{stdout}");
+    assert!(stderr.contains("helm/helm#31832"), "stderr:\n{stderr}");
+    assert!(stdout.trim().is_empty(), "stdout:\n{stdout}");
     assert!(version.starts_with("v4."), "{version}");
 }
+
+/// The other half of helm/helm#31832: Helm 4.3.1 cannot read a WASM
+/// post-renderer's answer either. A 345-byte probe plugin that ignores its
+/// input and answers `{"manifests": "<a ConfigMap>"}` (hand-written WAT
+/// calling extism's `alloc`, `store_u8` and `output_set`) makes Helm fail to
+/// decode the string into its `bytes.Buffer`. Fails on purpose once fixed.
+#[test]
+#[ignore = "needs Helm 4 (check.sh runs these)"]
+fn helm_4_3_1_cannot_read_a_wasm_post_renderers_answer() {
+    let plugins =
+        std::env::temp_dir().join(format!("mcp-chart-probe-plugins-{}", std::process::id()));
+    let dir = plugins.join("probe");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("plugin.wasm"), PROBE_PLUGIN).unwrap();
+    std::fs::write(
+        dir.join("plugin.yaml"),
+        "apiVersion: v1\ntype: postrenderer/v1\nname: probe\nversion: 0.1.0\nruntime: extism/v1\n",
+    )
+    .unwrap();
+    let version = helm_version();
+    let (code, stdout, stderr) = helm_template_with(&plugins, "probe");
+    let _ = std::fs::remove_dir_all(&plugins);
+    if code == Some(0) {
+        assert!(stdout.contains("name: probe"), "stdout:\n{stdout}");
+        panic!(
+            "Helm {version} accepted a WASM post-renderer's string answer: helm/helm#31832 is \
+             fixed in this Helm; update this test and docs/wasm-engine.md"
+        );
+    }
+    assert!(
+        stderr.contains(
+            "failed to json marshal plugin output message: reflect.Value: json: cannot unmarshal \
+             string into Go struct field OutputMessagePostRendererV1.manifests of type bytes.Buffer"
+        ),
+        "stderr:\n{stderr}"
+    );
+}
+
+/// The probe plugin of `helm_4_3_1_cannot_read_a_wasm_post_renderers_answer`.
+const PROBE_PLUGIN: &[u8] = &[
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 20, 4, 96, 1, 126, 1, 126, 96, 2, 126, 127, 0, 96, 2, 126, 126,
+    0, 96, 0, 1, 127, 2, 81, 3, 15, 101, 120, 116, 105, 115, 109, 58, 104, 111, 115, 116, 47, 101,
+    110, 118, 5, 97, 108, 108, 111, 99, 0, 0, 15, 101, 120, 116, 105, 115, 109, 58, 104, 111, 115,
+    116, 47, 101, 110, 118, 8, 115, 116, 111, 114, 101, 95, 117, 56, 0, 1, 15, 101, 120, 116, 105,
+    115, 109, 58, 104, 111, 115, 116, 47, 101, 110, 118, 10, 111, 117, 116, 112, 117, 116, 95, 115,
+    101, 116, 0, 2, 3, 2, 1, 3, 5, 3, 1, 0, 1, 7, 20, 1, 16, 104, 101, 108, 109, 95, 112, 108, 117,
+    103, 105, 110, 95, 109, 97, 105, 110, 0, 3, 10, 55, 1, 53, 2, 1, 126, 1, 127, 66, 204, 0, 16,
+    0, 33, 0, 3, 64, 32, 0, 32, 1, 173, 124, 32, 1, 45, 0, 0, 16, 1, 32, 1, 65, 1, 106, 33, 1, 32,
+    1, 65, 204, 0, 73, 13, 0, 11, 32, 0, 66, 204, 0, 16, 2, 65, 0, 11, 11, 82, 1, 0, 65, 0, 11, 76,
+    123, 34, 109, 97, 110, 105, 102, 101, 115, 116, 115, 34, 58, 32, 34, 97, 112, 105, 86, 101,
+    114, 115, 105, 111, 110, 58, 32, 118, 49, 92, 110, 107, 105, 110, 100, 58, 32, 67, 111, 110,
+    102, 105, 103, 77, 97, 112, 92, 110, 109, 101, 116, 97, 100, 97, 116, 97, 58, 92, 110, 32, 32,
+    110, 97, 109, 101, 58, 32, 112, 114, 111, 98, 101, 92, 110, 34, 125, 0, 58, 4, 110, 97, 109,
+    101, 1, 30, 3, 0, 5, 97, 108, 108, 111, 99, 1, 8, 115, 116, 111, 114, 101, 95, 117, 56, 2, 10,
+    111, 117, 116, 112, 117, 116, 95, 115, 101, 116, 2, 11, 1, 3, 2, 0, 3, 111, 102, 102, 1, 1,
+    105, 3, 6, 1, 3, 1, 0, 1, 108,
+];
