@@ -36,7 +36,11 @@ done
 mkdir -p "$OUT"
 
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-BUILT="$TARGET_DIR/wasm32-unknown-unknown/wasm-release"
+# A target dir of its own: the getrandom cfg below changes every wasm32
+# artifact, and sharing target/ with the playground's wasm-release build would
+# make each rebuild the other's dependencies.
+export CARGO_TARGET_DIR="$TARGET_DIR/wasm-engine"
+BUILT="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
 
 # getrandom's `custom` backend (crates/mcp-chart-module/src/entropy.rs) instead
 # of its JavaScript one, so that the modules import nothing.

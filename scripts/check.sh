@@ -33,6 +33,15 @@ stage "rust tests" tests cargo cargo test --workspace --locked
 stage "chart e2e (helm 3.17/3.18/4)" tests chart-e2e bash tests/e2e/run.sh
 stage "gateway e2e" tests gateway-e2e bash tests/gateway_e2e/run.sh
 
+# Browser playground (wasm/): build the WASM package and the static site, check
+# the rendered fixtures against the real chart, then the node parity tests
+# (wasm vs the native CLI) and the browser tests (headless Debian chromium).
+stage "playground: tools" scripts/install-tools.sh --serial chromium helm
+stage "playground: build" bash wasm/build.sh
+stage "playground: rendered fixtures" bash wasm/fixtures/render.sh --check
+stage "playground: CLI" cargo build -q -p mcp-chart --locked
+stage "playground: tests" tests playground node --test wasm/test/
+
 # The wasm engine (docs/wasm-engine.md): builds the module, its test variant and
 # the Helm 4 extism plugin, then runs the (otherwise ignored) parity, limit and
 # plugin tests against them, with Helm 4 and the extism host from the tool venv.

@@ -67,7 +67,7 @@ def check_setup_script(view: ExecView, steps: list[str], where: str) -> None:
     """Setup steps run first, under `set -e`, then `exec "$@"` with the argv as
     positional parameters (never re-parsed by the shell)."""
     assert view.script is not None, f"{where}: setup steps but no `sh -c` script"
-    expected = "set -e\n" + "\n".join(steps) + '\nexec "$@"'
+    expected = "set -e\n" + "\n".join(steps) + '\n\nexec "$@"'
     assert view.script == expected, (
         f"{where}: setup script differs\n--- got\n{view.script}\n--- expected\n{expected}"
     )

@@ -1,13 +1,9 @@
-"""Defects the e2e harness found in what the post-renderer (and the chart) write.
-
-Each test states the behaviour a user would expect and is marked ``xfail`` with
-the finding while it stands; when the defect is fixed the test XPASSes, and the
-marker should go.
+"""Defects the e2e harness found in what the post-renderer (and the chart)
+wrote, kept as regression tests now that they are fixed.
 """
 
 from __future__ import annotations
 
-import pytest
 import yaml
 
 from . import harness
@@ -23,15 +19,7 @@ def _start(values: dict, tmp_path) -> tuple[harness.Launch, int]:
     return pod.materialise(tmp_path / "pod"), port
 
 
-@pytest.mark.xfail(
-    reason="finding: setup steps are joined with newlines and followed directly by "
-    "`exec \"$$@\"`; a last step ending in a backslash continues onto the exec line, "
-    "so sh runs `echo ... exec mcp-proxy ...` and the container exits 0 without "
-    "ever starting the proxy (same wrapper in the chart's node/python preStart)",
-    raises=harness.HarnessError,
-    strict=False,
-)
-def test_a_setup_step_ending_in_a_backslash_still_starts_the_proxy(tmp_path) -> None:
+def test_regression_setup_step_ending_in_a_backslash_still_starts_the_proxy(tmp_path) -> None:
     values = {
         "mode": "image",
         "transport": {

@@ -122,7 +122,9 @@ pub fn rendered_argv(container: &Map<String, Value>, who: &str) -> Result<Render
         && command[3] == "sh";
     if wrapped {
         let script = &command[2];
-        let steps = script[WRAPPER_HEAD.len()..script.len() - WRAPPER_TAIL.len()].to_string();
+        let steps = &script[WRAPPER_HEAD.len()..script.len() - WRAPPER_TAIL.len()];
+        // The chart ends its steps with a blank line (see `gateway::build`).
+        let steps = steps.strip_suffix('\n').unwrap_or(steps).to_string();
         let argv: Vec<String> = command[4..].iter().chain(args.iter()).cloned().collect();
         return Ok(RenderedArgv {
             argv: (!argv.is_empty()).then_some(argv),

@@ -171,7 +171,9 @@ pub fn inject(
     let (command, args): (Vec<String>, Option<Vec<String>>) = if steps.is_empty() {
         (vec!["mcp-proxy".into()], Some(full_args))
     } else {
-        let script = format!("set -e\n{}\nexec \"$$@\"", steps.join("\n"));
+        // The blank line keeps a last step that ends in `\` from continuing
+        // onto the exec line (the proxy would then never start).
+        let script = format!("set -e\n{}\n\nexec \"$$@\"", steps.join("\n"));
         let mut command = vec![
             "sh".into(),
             "-c".into(),
