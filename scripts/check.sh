@@ -26,6 +26,7 @@ stage "rust targets" rustup target add wasm32-unknown-unknown wasm32-wasip1
 stage "fmt" cargo fmt --all --check
 stage "clippy (native)" cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --target wasm32-unknown-unknown --locked -- -D warnings
+stage "clippy (wasm32 module)" cargo clippy -p mcp-chart-module -p mcp-chart-helm-plugin --features mcp-chart-module/abi,mcp-chart-module/test-ops --target wasm32-unknown-unknown --locked -- -D warnings
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
 stage "rust tests" tests cargo cargo test --workspace --locked
@@ -42,6 +43,28 @@ stage "playground: build" bash wasm/build.sh
 stage "playground: rendered fixtures" bash wasm/fixtures/render.sh --check
 stage "playground: CLI" cargo build -q -p mcp-chart --locked
 stage "playground: tests" tests playground node --test wasm/test/
+
+# The wasm engine (docs/wasm-engine.md): builds the module, its test variant and
+# the Helm 4 extism plugin, then runs the (otherwise ignored) parity, limit and
+# plugin tests against them, with Helm 4 and the extism host from the tool venv.
+wasm_engine() {
+  scripts/install-tools.sh helm python
+  # shellcheck source=scripts/env.sh
+  . scripts/env.sh
+  scripts/build-wasm-module.sh --test --plugin
+  cargo build -q -p mcp-chart --locked
+  local out="$PWD/target/wasm-module"
+  export MCP_CHART_MODULE="$out/mcp-chart-module.wasm"
+  export MCP_CHART_TEST_MODULE="$out/mcp-chart-module-test.wasm"
+  # A cache of compiled modules for this run only, warmed once per module so
+  # that the parallel tests do not all compile them at the same time.
+  rm -rf "$out/cache"
+  export MCP_CHART_WASM_CACHE="$out/cache"
+  target/debug/mcp-chart schema --engine wasm >/dev/null
+  echo '{"op":"info"}' | target/debug/mcp-chart engine-request --engine wasm --wasm-module "$MCP_CHART_TEST_MODULE" >/dev/null
+  tests wasm-engine cargo test -p mcp-chart --locked --no-fail-fast --test wasm_engine --test wasm_helm_plugin -- --ignored
+}
+stage "wasm engine" wasm_engine
 
 # Every tool of the benchmark harness runs and agrees (timings never fail it).
 stage "benchmarks (smoke)" bash benchmarks/run.sh --smoke

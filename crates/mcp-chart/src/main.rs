@@ -4,6 +4,7 @@
 //! stdout and stderr, exit codes, and the processes Helm runs it as.
 
 mod commands;
+mod engine;
 mod exit_status;
 mod render;
 
@@ -31,6 +32,10 @@ enum Command {
     /// Helm post-renderer: inject the stdio gateway and connection timeouts
     /// into the manifests on stdin, write them to stdout.
     PostRender(commands::post_render::PostRenderArgs),
+    /// Send one raw JSON request to an engine and print its JSON response
+    /// (tests and debugging; see docs/wasm-engine.md).
+    #[command(hide = true)]
+    EngineRequest(commands::engine_request::EngineRequestArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +55,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
         Command::PostRender(args) => commands::post_render::run(&args),
+        Command::EngineRequest(args) => commands::engine_request::run(&args),
     };
     match result {
         Ok(status) => status.into(),

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod engine_request;
 pub mod post_render;
 pub mod schema;
 pub mod validate;

@@ -11,9 +11,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use mcp_chart_core::postrender::{self, PostRenderError, PostRenderOptions, MAX_INPUT_BYTES};
+use mcp_chart_core::postrender::{self, PostRenderOptions, MAX_INPUT_BYTES};
 use mcp_chart_core::values::{self, SetArg, ValuesSource};
+use mcp_chart_module::{NamedText, Request, Text, ValuesDto};
 
+use crate::engine::{set_dto, Engine, EngineArgs};
 use crate::exit_status::ExitStatus;
 
 /// Environment variable naming the error file (same as `--error-file`).
@@ -52,6 +54,9 @@ pub struct PostRenderArgs {
     /// Read the manifests from this file instead of stdin.
     #[arg(long, value_name = "FILE")]
     input: Option<PathBuf>,
+    /// Where the core runs (native, or WebAssembly under wasmtime).
+    #[command(flatten)]
+    engine: EngineArgs,
 }
 
 /// Runs `mcp-chart post-render`.
@@ -77,41 +82,83 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
 
 fn run_with(args: &PostRenderArgs, error_file: Option<&PathBuf>) -> anyhow::Result<ExitStatus> {
     let input = read_input(args.input.as_ref())?;
-    let options = match options(args)? {
-        Ok(options) => options,
-        Err(message) => return Ok(fail(&message, error_file, args.check)),
+    let outcome = match args.engine.engine {
+        Engine::Native => run_native(args, &input)?,
+        Engine::Wasm => run_wasm(args, input)?,
     };
-    match postrender::post_render_bytes_stream(&input, &options) {
-        Ok(rendered) => {
-            let mut stdout = std::io::stdout().lock();
-            if args.check {
-                stdout.write_all(rendered.summary().render_text().as_bytes())?;
-            } else {
-                // Written chunk by chunk (unchanged documents straight from the
-                // input): no second copy of a large stream in memory.
-                let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut stdout);
-                let mut result = Ok(());
-                rendered.for_each_chunk(|chunk| {
-                    if result.is_ok() {
-                        result = out.write_all(chunk.as_bytes());
-                    }
-                });
-                result?;
-                out.flush()?;
-            }
-            stdout.flush()?;
+    match outcome {
+        Ok(()) => {
             // The error file reports the last run: a success clears an old failure.
             if let Some(path) = error_file.filter(|p| p.exists()) {
                 let _ = std::fs::remove_file(path);
             }
             Ok(ExitStatus::Success)
         }
-        Err(err) => Ok(fail(&describe(&err), error_file, args.check)),
+        Err(Failure::Input(message)) => Ok(fail(&message, error_file, args.check)),
+        // The engine could not finish the run (a wasm limit, no module): exit 2.
+        Err(Failure::Engine(message)) => {
+            fail(&message, error_file, args.check);
+            Ok(ExitStatus::Usage)
+        }
     }
 }
 
-fn describe(err: &PostRenderError) -> String {
-    err.to_string()
+/// Why nothing was written.
+enum Failure {
+    /// The input or the values are wrong (exit 1).
+    Input(String),
+    /// The wasm engine stopped (exit 2).
+    Engine(String),
+}
+
+/// The core linked in, writing chunk by chunk (unchanged documents straight
+/// from the input): no second copy of a large stream in memory.
+fn run_native(args: &PostRenderArgs, input: &[u8]) -> anyhow::Result<Result<(), Failure>> {
+    let options = match options(args)? {
+        Ok(options) => options,
+        Err(message) => return Ok(Err(Failure::Input(message))),
+    };
+    let rendered = match postrender::post_render_bytes_stream(input, &options) {
+        Ok(rendered) => rendered,
+        Err(err) => return Ok(Err(Failure::Input(err.to_string()))),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if args.check {
+        stdout.write_all(rendered.summary().render_text().as_bytes())?;
+    } else {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut stdout);
+        let mut result = Ok(());
+        rendered.for_each_chunk(|chunk| {
+            if result.is_ok() {
+                result = out.write_all(chunk.as_bytes());
+            }
+        });
+        result?;
+        out.flush()?;
+    }
+    stdout.flush()?;
+    Ok(Ok(()))
+}
+
+/// The core's WebAssembly module under wasmtime (docs/wasm-engine.md).
+fn run_wasm(args: &PostRenderArgs, input: Vec<u8>) -> anyhow::Result<Result<(), Failure>> {
+    let request = Request::PostRender {
+        input: Text(input),
+        values: values(args)?,
+        workload: args.workload.clone(),
+        container: args.container.clone(),
+        check: args.check,
+    };
+    match args.engine.post_render(request) {
+        Ok(Ok(text)) => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(Ok(()))
+        }
+        Ok(Err(message)) => Ok(Err(Failure::Input(message))),
+        Err(err) => Ok(Err(Failure::Engine(err.to_string()))),
+    }
 }
 
 /// Reports a failure: stderr, the error file, and stdout for --check.
@@ -156,6 +203,31 @@ fn read_input(path: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
         }
     }
     Ok(buf)
+}
+
+/// The `--values` files (read here; merged by the core) and `--set`s, or
+/// `None` when neither is given (the chart's annotation is used).
+fn values(args: &PostRenderArgs) -> anyhow::Result<Option<ValuesDto>> {
+    if args.values.is_empty() && args.set.is_empty() && args.set_string.is_empty() {
+        return Ok(None);
+    }
+    let mut files = Vec::new();
+    for path in &args.values {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("reading values file {}", path.display()))?;
+        files.push(NamedText {
+            name: path.display().to_string(),
+            text: Text(bytes),
+        });
+    }
+    let sets = args
+        .set
+        .iter()
+        .map(SetArg::new)
+        .chain(args.set_string.iter().map(SetArg::string))
+        .map(|set| set_dto(&set))
+        .collect();
+    Ok(Some(ValuesDto { files, sets }))
 }
 
 /// The core's options; `Err(message)` for values problems (exit 1), `?` for I/O.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 
+use crate::engine::EngineArgs;
 use crate::exit_status::ExitStatus;
 
 /// Arguments of `mcp-chart schema`.
@@ -22,15 +23,22 @@ pub struct SchemaArgs {
     /// Repository root for --write.
     #[arg(long, default_value = ".")]
     root: PathBuf,
+    /// Which engine prints the schema (--write always uses the native core).
+    #[command(flatten)]
+    engine: EngineArgs,
 }
 
 /// Runs `mcp-chart schema`.
 pub fn run(args: &SchemaArgs) -> anyhow::Result<ExitStatus> {
-    let schema = mcp_chart_core::schema::values_schema_text();
     if !args.write {
+        let schema = match args.engine.call(mcp_chart_module::Request::Schema)? {
+            mcp_chart_module::Response::Schema { text } => text,
+            other => anyhow::bail!("unexpected response to `schema`: {other:?}"),
+        };
         std::io::stdout().lock().write_all(schema.as_bytes())?;
         return Ok(ExitStatus::Success);
     }
+    let schema = mcp_chart_core::schema::values_schema_text();
     let mut files = vec![(args.root.join("schema/values.schema.json"), schema.clone())];
     let chart = args.root.join("charts/mcp-server");
     if chart.join("Chart.yaml").is_file() {

@@ -6,9 +6,10 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
-use mcp_chart_core::validate::{rule_for, validate_bytes, BytesSource, MAX_VALUES_BYTES, RULES};
+use mcp_chart_core::validate::{rule_for, BytesSource, MAX_VALUES_BYTES, RULES};
 use mcp_chart_core::values::SetArg;
 
+use crate::engine::EngineArgs;
 use crate::exit_status::ExitStatus;
 use crate::render;
 
@@ -50,6 +51,9 @@ pub struct ValidateArgs {
     /// `--ignore gateway-post-renderer`.
     #[arg(long = "ignore", value_name = "CODE")]
     ignore: Vec<String>,
+    /// Where the core runs (native, or WebAssembly under wasmtime).
+    #[command(flatten)]
+    engine: EngineArgs,
 }
 
 /// One input file, read.
@@ -103,7 +107,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
                 bytes: &f.bytes,
             })
             .collect();
-        let mut report = validate_bytes(&sources, &sets);
+        let mut report = args.engine.validate(&sources, &sets)?;
         report.ignore(&ignore);
         let mut label = files
             .iter()
