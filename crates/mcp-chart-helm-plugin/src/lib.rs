@@ -115,7 +115,7 @@ fn kind(value: &serde_json::Value) -> &'static str {
 /// has not, so text is never mistaken for it.
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
     let plausible = !text.is_empty()
-        && text.len() % 4 == 0
+        && text.len().is_multiple_of(4)
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=');
