@@ -38,6 +38,40 @@ struct Target {
     origin: ValuesOrigin,
 }
 
+/// A workload chosen for changing. Settings from an annotation are read when
+/// the target's turn comes, so that a stream of thousands of releases never
+/// holds all their settings at once.
+enum Selected {
+    /// Settings from `--values`/`--set`, already read.
+    Values(Target),
+    /// Settings from this workload's annotation.
+    Annotated(usize),
+}
+
+impl Selected {
+    fn read(self, docs: &[Document<'_>]) -> Result<Target, PostRenderError> {
+        match self {
+            Selected::Values(target) => Ok(target),
+            Selected::Annotated(index) => {
+                let doc = &docs[index];
+                let node = doc.transport.as_ref().ok_or_else(|| {
+                    PostRenderError::at(
+                        doc.start_place(),
+                        Problem::Selection {
+                            message: "the workload has no transport annotation".into(),
+                        },
+                    )
+                })?;
+                Ok(Target {
+                    doc: index,
+                    transport: source::from_annotation(doc, node)?,
+                    origin: ValuesOrigin::Annotation,
+                })
+            }
+        }
+    }
+}
+
 /// Working copies of documents being changed. Each target's changes are
 /// written out as text when it is done ([`Work::flush`]), so that a stream of
 /// thousands of releases never holds thousands of trees; a document a later
@@ -208,7 +242,7 @@ fn matches_ref(doc: &Document<'_>, wanted: &str) -> bool {
 fn select_targets(
     docs: &[Document<'_>],
     options: &PostRenderOptions,
-) -> Result<Vec<Target>, PostRenderError> {
+) -> Result<Vec<Selected>, PostRenderError> {
     let workloads: Vec<&Document<'_>> = docs.iter().filter(|d| d.is_workload()).collect();
     let annotated: Vec<&Document<'_>> = workloads
         .iter()
@@ -263,34 +297,20 @@ fn select_targets(
                 candidates(&workloads)
             )));
         };
-        return Ok(vec![Target {
+        return Ok(vec![Selected::Values(Target {
             doc,
             transport,
             origin: ValuesOrigin::Values,
-        }]);
+        })]);
     }
     let chosen: Vec<&Document<'_>> = match &options.workload {
         Some(wanted) => vec![&docs[pick(&annotated, wanted, "workload with the annotation")?]],
         None => annotated,
     };
-    chosen
+    Ok(chosen
         .into_iter()
-        .map(|doc| {
-            let node = doc.transport.as_ref().ok_or_else(|| {
-                PostRenderError::at(
-                    doc.start_place(),
-                    Problem::Selection {
-                        message: "the workload has no transport annotation".into(),
-                    },
-                )
-            })?;
-            Ok(Target {
-                doc: doc.index,
-                transport: source::from_annotation(doc, node)?,
-                origin: ValuesOrigin::Annotation,
-            })
-        })
-        .collect()
+        .map(|doc| Selected::Annotated(doc.index))
+        .collect())
 }
 
 /// Location of `metadata.annotations["mcp-chart/transport"]` or of the document.
@@ -347,11 +367,13 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
     let mut out = Plan::default();
     out.summary.documents = docs.len();
     let lookup = Index::new(docs);
-    for target in &targets {
-        apply_target(docs, &lookup, target, options, &mut work, &mut out)?;
+    let any_target = !targets.is_empty();
+    for selected in targets {
+        let target = selected.read(docs)?;
+        apply_target(docs, &lookup, &target, options, &mut work, &mut out)?;
         work.flush();
     }
-    if targets.is_empty() && options.values.is_none() {
+    if !any_target && options.values.is_none() {
         out.summary.notes.push(format!(
             "no workload carries the {TRANSPORT_ANNOTATION} annotation: nothing to do (for a chart \
              without it, pass --values)"

@@ -162,10 +162,9 @@ pub fn validate_bytes(files: &[BytesSource<'_>], sets: &[SetArg]) -> Report {
     Report::new(problems, sources)
 }
 
-/// The chart's default values.yaml, generated once.
+/// The chart's default values.yaml.
 fn chart_defaults_text() -> &'static str {
-    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    TEXT.get_or_init(crate::defaults::default_values_yaml)
+    crate::embedded::VALUES_YAML
 }
 
 fn source_list(files: &[(&str, &str)], sets: &[SetArg]) -> Vec<SourceText> {

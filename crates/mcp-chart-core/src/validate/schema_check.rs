@@ -12,12 +12,10 @@ use super::context::{child, describe, display_path, Ctx};
 use super::diagnostic::{Diagnostic, Severity};
 use super::suggest::closest;
 use crate::location::Location;
-use crate::schema::values_schema;
 use crate::yaml::HazardKind;
 
 fn schema() -> &'static Value {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(values_schema)
+    crate::embedded::values_schema()
 }
 
 fn validator() -> Option<&'static Validator> {

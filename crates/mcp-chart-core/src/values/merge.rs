@@ -3,7 +3,6 @@
 //! null deletes a default, maps merge and everything else replaces.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 
@@ -13,8 +12,7 @@ use super::{MergedValues, Origin, SourcedHazard, ValuesError, ValuesSource, CHAR
 use crate::yaml::{load_first_document, Limits, NodeKind, Span};
 
 fn chart_defaults_text() -> &'static str {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(crate::defaults::default_values_yaml)
+    crate::embedded::VALUES_YAML
 }
 
 pub(crate) fn merge(

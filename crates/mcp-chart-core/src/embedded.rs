@@ -1,0 +1,48 @@
+//! The chart's generated files as committed, built into the core.
+//!
+//! Validation and the values merge read these instead of generating the schema
+//! and the default values.yaml from the model on every run: parsing the
+//! committed JSON is about four times cheaper than generating it, which is most
+//! of `mcp-chart validate`'s start-up. The tests below (and CI's drift check)
+//! keep them equal to what the model generates.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// `charts/mcp-server/values.schema.json`, as committed.
+pub const VALUES_SCHEMA_JSON: &str = include_str!("../../../charts/mcp-server/values.schema.json");
+
+/// `charts/mcp-server/values.yaml`, as committed.
+pub const VALUES_YAML: &str = include_str!("../../../charts/mcp-server/values.yaml");
+
+/// The values schema, parsed once (from the model if the committed file were
+/// ever unreadable, which the tests rule out).
+pub fn values_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        serde_json::from_str(VALUES_SCHEMA_JSON).unwrap_or_else(|_| crate::schema::values_schema())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_schema_is_what_the_model_generates() {
+        assert!(
+            VALUES_SCHEMA_JSON == crate::schema::values_schema_text(),
+            "charts/mcp-server/values.schema.json is stale: run `mcp-chart schema --write`"
+        );
+        assert_eq!(*values_schema(), crate::schema::values_schema());
+    }
+
+    #[test]
+    fn embedded_values_yaml_is_what_the_model_generates() {
+        assert!(
+            VALUES_YAML == crate::defaults::default_values_yaml(),
+            "charts/mcp-server/values.yaml is stale: run `mcp-chart schema --write`"
+        );
+    }
+}
