@@ -43,7 +43,7 @@ struct Target {
 /// holds all their settings at once.
 enum Selected {
     /// Settings from `--values`/`--set`, already read.
-    Values(Target),
+    Values(Box<Target>),
     /// Settings from this workload's annotation.
     Annotated(usize),
 }
@@ -51,7 +51,7 @@ enum Selected {
 impl Selected {
     fn read(self, docs: &[Document<'_>]) -> Result<Target, PostRenderError> {
         match self {
-            Selected::Values(target) => Ok(target),
+            Selected::Values(target) => Ok(*target),
             Selected::Annotated(index) => {
                 let doc = &docs[index];
                 let node = doc.transport.as_ref().ok_or_else(|| {
@@ -297,11 +297,11 @@ fn select_targets(
                 candidates(&workloads)
             )));
         };
-        return Ok(vec![Selected::Values(Target {
+        return Ok(vec![Selected::Values(Box::new(Target {
             doc,
             transport,
             origin: ValuesOrigin::Values,
-        })]);
+        }))]);
     }
     let chosen: Vec<&Document<'_>> = match &options.workload {
         Some(wanted) => vec![&docs[pick(&annotated, wanted, "workload with the annotation")?]],
