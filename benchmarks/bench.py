@@ -351,7 +351,7 @@ def main():
 
     # report ---------------------------------------------------------------------------
     versions = {
-        "mcp-chart": version([args.mcp_chart, "--version"]) + f" (commit {git_commit()}, release build)",
+        "mcp-chart": version([args.mcp_chart, "--version"]) + f" (commit {git_commit()}, {'debug' if smoke else 'release'} build)",
         "check-jsonschema": version([args.check_jsonschema, "--version"]),
         "helm": version([args.helm, "version", "--short"]),
         "kubectl kustomize": version([args.kubectl, "version", "--client"]) + ", " + kustomize_version(args.kubectl),
