@@ -6,7 +6,9 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use mcp_chart_core::postrender::{post_render_bytes, PostRenderOptions};
+use mcp_chart_core::postrender::{
+    post_render_bytes, post_render_bytes_output, post_render_bytes_stream, PostRenderOptions,
+};
 use mcp_chart_core::values::{merge, ValuesSource};
 
 fn fixtures() -> PathBuf {
@@ -69,4 +71,39 @@ fn every_fixture_keeps_the_contract() {
             }
         }
     }
+}
+
+/// The output-only entry point (the CLI without --check) writes the same
+/// stream and fails the same way; its summary keeps counts and notes only.
+#[test]
+fn output_only_post_render_writes_the_same_stream() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(fixtures()).expect("fixtures") {
+        let dir = entry.expect("entry").path();
+        let Ok(input) = std::fs::read(dir.join("input.yaml")) else {
+            continue;
+        };
+        let options = options(&dir);
+        let full = post_render_bytes_stream(&input, &options);
+        let lean = post_render_bytes_output(&input, &options);
+        match (full, lean) {
+            (Ok(full), Ok(lean)) => {
+                let (full, lean) = (full.into_output(), lean.into_output());
+                assert_eq!(full.output, lean.output, "{}", dir.display());
+                assert_eq!(full.summary.changed, lean.summary.changed);
+                assert_eq!(full.summary.notes, lean.summary.notes);
+                assert_eq!(full.summary.documents_out, lean.summary.documents_out);
+                assert!(lean.summary.workloads.is_empty() && lean.summary.ingresses.is_empty());
+                checked += usize::from(!full.summary.workloads.is_empty());
+            }
+            (Err(full), Err(lean)) => assert_eq!(full.to_string(), lean.to_string()),
+            (full, lean) => panic!(
+                "{}: full {:?} vs output-only {:?}",
+                dir.display(),
+                full.err(),
+                lean.err()
+            ),
+        }
+    }
+    assert!(checked >= 20, "only {checked} fixtures changed a workload");
 }

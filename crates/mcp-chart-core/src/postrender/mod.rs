@@ -142,7 +142,12 @@ pub fn post_render_bytes_stream<'a>(
     input: &'a [u8],
     options: &PostRenderOptions,
 ) -> Result<PostRenderedStream<'a>, PostRenderError> {
-    let text = std::str::from_utf8(input).map_err(|err| {
+    post_render_stream(utf8(input)?, options)
+}
+
+/// The input as text, or where its first byte that is not UTF-8 is.
+fn utf8(input: &[u8]) -> Result<&str, PostRenderError> {
+    std::str::from_utf8(input).map_err(|err| {
         let offset = err.valid_up_to();
         let before = String::from_utf8_lossy(&input[..offset]);
         let pieces = split::split(&before);
@@ -155,8 +160,18 @@ pub fn post_render_bytes_stream<'a>(
             },
             Problem::NotUtf8 { offset },
         )
-    })?;
-    post_render_stream(text, options)
+    })
+}
+
+/// Like [`post_render_bytes_stream`], for hosts that write the output and
+/// nothing else: the summary keeps counts and notes but not what was done to
+/// each object ([`plan::Details::Drop`]), which bounds memory on large streams.
+pub fn post_render_bytes_output<'a>(
+    input: &'a [u8],
+    options: &PostRenderOptions,
+) -> Result<PostRenderedStream<'a>, PostRenderError> {
+    let text = utf8(input)?;
+    stream_with(text, options, plan::Details::Drop)
 }
 
 /// Post-renders `input`.
@@ -172,6 +187,14 @@ pub fn post_render_stream<'a>(
     input: &'a str,
     options: &PostRenderOptions,
 ) -> Result<PostRenderedStream<'a>, PostRenderError> {
+    stream_with(input, options, plan::Details::Keep)
+}
+
+fn stream_with<'a>(
+    input: &'a str,
+    options: &PostRenderOptions,
+    details: plan::Details,
+) -> Result<PostRenderedStream<'a>, PostRenderError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(PostRenderError::general(Problem::TooLarge {
             limit: MAX_INPUT_BYTES,
@@ -179,7 +202,7 @@ pub fn post_render_stream<'a>(
     }
     let pieces = split::split(input);
     let docs = classify::classify(&pieces)?;
-    let plan = plan::plan(&docs, options)?;
+    let plan = plan::plan_with(&docs, options, details)?;
     Ok(PostRenderedStream {
         pieces: pieces.iter().map(|p| p.text).collect(),
         plan,

@@ -356,6 +356,26 @@ fn string_map(value: Option<&Value>) -> Map<String, Value> {
 
 /// Builds the plan.
 pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, PostRenderError> {
+    plan_with(docs, options, Details::Keep)
+}
+
+/// Whether the plan's summary keeps what was done to each object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Details {
+    /// Everything (`--check`, the playground).
+    Keep,
+    /// Only counts, changed documents and notes: for hosts that write the
+    /// output and nothing else. On a stream of thousands of releases the
+    /// details are about a fifth of the peak memory.
+    Drop,
+}
+
+/// Builds the plan, keeping or dropping the summary's details.
+pub fn plan_with(
+    docs: &[Document<'_>],
+    options: &PostRenderOptions,
+    details: Details,
+) -> Result<Plan, PostRenderError> {
     let targets = select_targets(docs, options)?;
     let mut work = Work {
         docs,
@@ -372,6 +392,9 @@ pub fn plan(docs: &[Document<'_>], options: &PostRenderOptions) -> Result<Plan, 
         let target = selected.read(docs)?;
         apply_target(docs, &lookup, &target, options, &mut work, &mut out)?;
         work.flush();
+        if details == Details::Drop {
+            out.summary.forget_details();
+        }
     }
     if !any_target && options.values.is_none() {
         out.summary.notes.push(format!(

@@ -176,6 +176,14 @@ fn words(items: &[String]) -> String {
 }
 
 impl InjectionSummary {
+    /// Forgets what was done to each object (counts and notes stay).
+    pub fn forget_details(&mut self) {
+        self.workloads = Vec::new();
+        self.services = Vec::new();
+        self.ingresses = Vec::new();
+        self.http_routes = Vec::new();
+    }
+
     /// A human explanation, for `mcp-chart post-render --check`.
     pub fn render_text(&self) -> String {
         let mut out = String::new();

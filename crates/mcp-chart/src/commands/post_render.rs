@@ -118,7 +118,13 @@ fn run_native(args: &PostRenderArgs, input: &[u8]) -> anyhow::Result<Result<(), 
         Ok(options) => options,
         Err(message) => return Ok(Err(Failure::Input(message))),
     };
-    let rendered = match postrender::post_render_bytes_stream(input, &options) {
+    // Without --check only the output is needed, not what was done to each object.
+    let rendered = if args.check {
+        postrender::post_render_bytes_stream(input, &options)
+    } else {
+        postrender::post_render_bytes_output(input, &options)
+    };
+    let rendered = match rendered {
         Ok(rendered) => rendered,
         Err(err) => return Ok(Err(Failure::Input(err.to_string()))),
     };
