@@ -39,8 +39,9 @@ if [[ ! -x /usr/bin/time ]]; then
 fi
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
-KUBECTL="${KUBECTL:-$(command -v kubectl || true)}"
-[[ -n "$KUBECTL" ]] || die "kubectl (for 'kubectl kustomize') is not on PATH"
+# kubectl comes from install-tools.sh (the machine may have none); KUBECTL=... picks another.
+KUBECTL="${KUBECTL:-$MCP_CHART_CACHE/bin/kubectl}"
+[[ -x "$KUBECTL" ]] || die "no kubectl at $KUBECTL (for 'kubectl kustomize'; scripts/install-tools.sh helm installs one)"
 "$KUBECTL" kustomize --help >/dev/null 2>&1 || die "'$KUBECTL kustomize' does not work"
 
 if [[ -z "${MCP_CHART_BIN:-}" ]]; then

