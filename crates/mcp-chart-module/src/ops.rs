@@ -68,17 +68,27 @@ fn post_render(
     container: Option<String>,
     check: bool,
 ) -> Result<String, String> {
-    let options = PostRenderOptions {
-        values: values.map(merge_values).transpose()?,
-        workload,
-        container,
-    };
+    let options = post_render_options(values, workload, container)?;
     let rendered =
         postrender::post_render_bytes(input.as_bytes(), &options).map_err(|err| err.to_string())?;
     Ok(if check {
         rendered.summary.render_text()
     } else {
         rendered.output
+    })
+}
+
+/// The core's post-render options: the `--values`/`--set` merged the Helm way,
+/// or the message `mcp-chart post-render` reports (both engines use this).
+pub fn post_render_options(
+    values: Option<&ValuesDto>,
+    workload: Option<String>,
+    container: Option<String>,
+) -> Result<PostRenderOptions, String> {
+    Ok(PostRenderOptions {
+        values: values.map(merge_values).transpose()?,
+        workload,
+        container,
     })
 }
 

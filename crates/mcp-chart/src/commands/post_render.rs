@@ -11,8 +11,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use mcp_chart_core::postrender::{self, PostRenderOptions, MAX_INPUT_BYTES};
-use mcp_chart_core::values::{self, SetArg, ValuesSource};
+use mcp_chart_core::postrender::{self, MAX_INPUT_BYTES};
+use mcp_chart_core::values::SetArg;
 use mcp_chart_module::{NamedText, Request, Text, ValuesDto};
 
 use crate::engine::{set_dto, Engine, EngineArgs};
@@ -114,7 +114,12 @@ enum Failure {
 /// The core linked in, writing chunk by chunk (unchanged documents straight
 /// from the input): no second copy of a large stream in memory.
 fn run_native(args: &PostRenderArgs, input: &[u8]) -> anyhow::Result<Result<(), Failure>> {
-    let options = match options(args)? {
+    let values = values(args)?;
+    let options = match mcp_chart_module::post_render_options(
+        values.as_ref(),
+        args.workload.clone(),
+        args.container.clone(),
+    ) {
         Ok(options) => options,
         Err(message) => return Ok(Err(Failure::Input(message))),
     };
@@ -234,42 +239,4 @@ fn values(args: &PostRenderArgs) -> anyhow::Result<Option<ValuesDto>> {
         .map(|set| set_dto(&set))
         .collect();
     Ok(Some(ValuesDto { files, sets }))
-}
-
-/// The core's options; `Err(message)` for values problems (exit 1), `?` for I/O.
-fn options(args: &PostRenderArgs) -> anyhow::Result<Result<PostRenderOptions, String>> {
-    let mut options = PostRenderOptions {
-        values: None,
-        workload: args.workload.clone(),
-        container: args.container.clone(),
-    };
-    if args.values.is_empty() && args.set.is_empty() && args.set_string.is_empty() {
-        return Ok(Ok(options));
-    }
-    let mut texts = Vec::new();
-    for path in &args.values {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("reading values file {}", path.display()))?;
-        match mcp_chart_core::yaml::decode_utf8(&bytes) {
-            Ok(text) => texts.push((path.display().to_string(), text.to_string())),
-            Err(err) => return Ok(Err(format!("{}:{}: {err}", path.display(), err.location()))),
-        }
-    }
-    let sources: Vec<ValuesSource<'_>> = texts
-        .iter()
-        .map(|(name, text)| ValuesSource { name, text })
-        .collect();
-    let sets: Vec<SetArg> = args
-        .set
-        .iter()
-        .map(SetArg::new)
-        .chain(args.set_string.iter().map(SetArg::string))
-        .collect();
-    match values::merge(&sources, &sets) {
-        Ok(merged) => {
-            options.values = Some(merged.json);
-            Ok(Ok(options))
-        }
-        Err(err) => Ok(Err(err.to_string())),
-    }
 }
