@@ -5,6 +5,7 @@
 
 mod commands;
 mod engine;
+mod error_file;
 mod exit_status;
 mod render;
 
@@ -43,6 +44,9 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
+            if err.use_stderr() {
+                report_usage_error(&err);
+            }
             return if err.use_stderr() {
                 ExitStatus::Usage
             } else {
@@ -53,13 +57,15 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Schema(args) => commands::schema::run(&args),
-        Command::Validate(args) => commands::validate::run(&args),
+        Command::Validate(args) => stdout_open().and_then(|()| commands::validate::run(&args)),
         Command::PostRender(args) => commands::post_render::run(&args),
         Command::EngineRequest(args) => commands::engine_request::run(&args),
     };
     match result {
         Ok(status) => status.into(),
         Err(err) => {
+            // A reader that stopped early (`mcp-chart schema | head`) is not an
+            // error; post-render reports a cut stream itself.
             if is_broken_pipe(&err) {
                 return ExitStatus::Success.into();
             }
@@ -73,11 +79,61 @@ fn main() -> ExitCode {
     }
 }
 
-/// A closed pipe (`mcp-chart schema | head`) is not an error.
+/// Whether the error is a closed pipe on an output.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// A post-render usage error (say Helm 3-style arguments reaching the Helm 4
+/// plugin) goes to the error file too: Helm 4 shows nothing else.
+fn report_usage_error(err: &clap::Error) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if args.first().is_none_or(|a| a != "post-render") {
+        return;
+    }
+    let Some(path) = error_file::from_raw_args(&args[1..], commands::post_render::ERROR_FILE_ENV)
+    else {
+        return;
+    };
+    let Ok(file) = error_file::ErrorFile::new(path, &[]) else {
+        return;
+    };
+    let text = err.render().to_string();
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    let _ = file.write(&format!("mcp-chart post-render: usage error: {text}"));
+}
+
+/// Fails when stdout is closed (`mcp-chart … >&-`): writes to it would vanish
+/// without an error, and the run would look successful.
+fn stdout_open() -> anyhow::Result<()> {
+    if stdout_was_closed() {
+        anyhow::bail!(
+            "stdout is closed, so nothing can be written (run with an output, e.g. `> FILE`)"
+        );
+    }
+    Ok(())
+}
+
+/// Rust's runtime reopens a closed stdout on /dev/null, read-write; a shell's
+/// `> /dev/null` opens it write-only. Only Linux's /proc tells them apart.
+#[cfg(target_os = "linux")]
+fn stdout_was_closed() -> bool {
+    let on_null = std::fs::read_link("/proc/self/fd/1")
+        .is_ok_and(|target| target == std::path::Path::new("/dev/null"));
+    on_null
+        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("flags:"))
+                .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2)
+        })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stdout_was_closed() -> bool {
+    false
 }

@@ -3,6 +3,11 @@
 //! Strings stay plain only when every YAML 1.1 and 1.2 reader takes them as the
 //! same string; anything else is double-quoted (or a literal block when it spans
 //! lines), so the emitted text reads back to the same value.
+//!
+//! One rule guards the structure: a character that a Go YAML reader (Helm,
+//! Kubernetes) refuses or reads as a line break ([`needs_escape`]) is only ever
+//! written as an escape inside double quotes, never raw in a plain scalar or a
+//! literal block, where it would end the line and let a value add keys.
 
 use std::fmt::Write;
 
@@ -130,9 +135,7 @@ fn literal_block(s: &str, indent: usize) -> Option<String> {
     if !s.contains('\n') || s.starts_with([' ', '\t', '\n']) {
         return None;
     }
-    if s.chars()
-        .any(|c| (c.is_control() && c != '\n') || c == '\u{feff}' || c == '\u{85}')
-    {
+    if s.chars().any(|c| c != '\n' && needs_escape(c)) {
         return None;
     }
     if s.lines().any(|line| line.ends_with([' ', '\t'])) {
@@ -173,7 +176,7 @@ fn quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
+            c if needs_escape(c) => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
@@ -199,8 +202,25 @@ fn is_plain_safe(s: &str) -> bool {
     if s.ends_with([' ', ':']) || s.contains(": ") || s.contains(" #") || s.contains(":\t") {
         return false;
     }
-    s.chars()
-        .all(|c| c.is_alphanumeric() || " _-./:@$%^&*()+=,;?~<>!'#".contains(c))
+    s.chars().all(|c| {
+        !needs_escape(c) && (c.is_alphanumeric() || " _-./:@$%^&*()+=,;?~<>!'#".contains(c))
+    })
+}
+
+/// Whether `c` may appear in emitted YAML only as a double-quoted escape: a Go
+/// YAML reader (go-yaml v2/v3, as in Helm and Kubernetes) refuses it
+/// ("control characters are not allowed": C0 and C1 controls but tab and line
+/// feed, DEL, surrogates, U+FFFE, U+FFFF), reads it as a line break (CR, NEL,
+/// U+2028, U+2029), or strips it (the byte order mark U+FEFF). Tab and line
+/// feed are only safe where the caller places them, so they count too.
+pub(crate) fn needs_escape(c: char) -> bool {
+    !matches!(c,
+        ' '..='~'
+        | '\u{a0}'..='\u{2027}'
+        | '\u{202a}'..='\u{d7ff}'
+        | '\u{e000}'..='\u{fefe}'
+        | '\u{ff00}'..='\u{fffd}'
+        | '\u{10000}'..)
 }
 
 fn pad(out: &mut String, indent: usize) {
@@ -238,5 +258,48 @@ mod tests {
     fn multiline_strings_become_literal_blocks() {
         let doc = emit_document(&json!({"script": "set -e\nexec \"$@\"", "t": "a\n"}));
         assert_eq!(doc, "script: |-\n  set -e\n  exec \"$@\"\nt: |\n  a\n");
+    }
+
+    /// Characters a Go YAML reader refuses or reads as a line break.
+    const GO_UNSAFE: &[char] = &[
+        '\u{0}', '\u{7}', '\u{1b}', '\r', '\u{7f}', '\u{80}', '\u{85}', '\u{9f}', '\u{2028}',
+        '\u{2029}', '\u{feff}', '\u{fffe}', '\u{ffff}',
+    ];
+
+    #[test]
+    fn go_unsafe_characters_are_never_written_raw() {
+        for &c in GO_UNSAFE {
+            for text in [
+                format!("x{c}y"),
+                format!("line one{c}\n  injected: |2\n    more\n"),
+                format!("{c}"),
+            ] {
+                let value = json!({ "data": { "servers.json": text, format!("k{c}"): [text] } });
+                let doc = emit_document(&value);
+                assert!(!doc.contains(c), "U+{:04X} written raw:\n{doc}", c as u32);
+                let loaded =
+                    super::super::load_documents(&doc, &Default::default()).expect("reads back");
+                let back = loaded.documents[0].to_json();
+                assert_eq!(back, value, "U+{:04X} did not round-trip", c as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn line_separator_cannot_add_a_key_to_a_literal_block() {
+        // The injection from the hostile-values review: U+2028 inside a
+        // multi-line string used to stay raw in a `|` block.
+        let text = "x\u{2028}  injected.sh: |2\u{2028}    \nsecond line";
+        let doc = emit_document(&json!({ "script": text }));
+        assert_eq!(
+            doc,
+            "script: \"x\\u2028  injected.sh: |2\\u2028    \\nsecond line\"\n"
+        );
+    }
+
+    #[test]
+    fn safe_unicode_stays_as_written() {
+        let doc = emit_document(&json!({ "a": "café", "b": "☕ 𝄞", "c": "tab\there\nline" }));
+        assert_eq!(doc, "a: café\nb: \"☕ 𝄞\"\nc: \"tab\\there\\nline\"\n");
     }
 }

@@ -16,6 +16,7 @@ use mcp_chart_core::values::SetArg;
 use mcp_chart_module::{NamedText, Request, Text, ValuesDto};
 
 use crate::engine::{set_dto, Engine, EngineArgs};
+use crate::error_file::ErrorFile;
 use crate::exit_status::ExitStatus;
 
 /// Environment variable naming the error file (same as `--error-file`).
@@ -48,7 +49,8 @@ pub struct PostRenderArgs {
     #[arg(long)]
     check: bool,
     /// Also write any error to this file (Helm 4 hides a post-renderer's
-    /// stderr); a successful run removes it. Defaults to $MCP_CHART_ERROR_FILE.
+    /// stderr); a successful run removes an earlier report there. Defaults to
+    /// $MCP_CHART_ERROR_FILE. A symlink at the path is replaced, not followed.
     #[arg(long, value_name = "PATH")]
     error_file: Option<PathBuf>,
     /// Read the manifests from this file instead of stdin.
@@ -61,26 +63,44 @@ pub struct PostRenderArgs {
 
 /// Runs `mcp-chart post-render`.
 pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
-    let error_file = args
+    let error_file = match args
         .error_file
         .clone()
         .or_else(|| std::env::var_os(ERROR_FILE_ENV).map(PathBuf::from))
-        .filter(|p| !p.as_os_str().is_empty());
-    let result = run_with(args, error_file.as_ref());
-    if let (Err(err), Some(path)) = (&result, &error_file) {
-        let broken_pipe = err.chain().any(|cause| {
-            cause
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-        });
-        if !broken_pipe {
-            let _ = std::fs::write(path, format!("mcp-chart post-render: error: {err:#}\n"));
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        Some(path) => {
+            let inputs: Vec<&std::path::Path> = args
+                .input
+                .iter()
+                .chain(args.values.iter())
+                .map(PathBuf::as_path)
+                .collect();
+            Some(ErrorFile::new(path, &inputs)?)
         }
+        None => None,
+    };
+    let result = crate::stdout_open().and_then(|()| run_with(args, error_file.as_ref()));
+    match result {
+        Err(err) if crate::is_broken_pipe(&err) => {
+            // Helm (or the next command) stopped reading: what it got is cut.
+            Ok(fail(
+                "the output was cut: stdout was closed before the whole stream was written (broken pipe)",
+                error_file.as_ref(),
+                false,
+            ))
+        }
+        Err(err) => {
+            if let Some(file) = &error_file {
+                let _ = file.write(&format!("mcp-chart post-render: error: {err:#}\n"));
+            }
+            Err(err)
+        }
+        ok => ok,
     }
-    result
 }
 
-fn run_with(args: &PostRenderArgs, error_file: Option<&PathBuf>) -> anyhow::Result<ExitStatus> {
+fn run_with(args: &PostRenderArgs, error_file: Option<&ErrorFile>) -> anyhow::Result<ExitStatus> {
     let input = read_input(args.input.as_ref())?;
     let outcome = match args.engine.engine {
         Engine::Native => run_native(args, &input)?,
@@ -89,8 +109,8 @@ fn run_with(args: &PostRenderArgs, error_file: Option<&PathBuf>) -> anyhow::Resu
     match outcome {
         Ok(()) => {
             // The error file reports the last run: a success clears an old failure.
-            if let Some(path) = error_file.filter(|p| p.exists()) {
-                let _ = std::fs::remove_file(path);
+            if let Some(file) = error_file {
+                file.clear();
             }
             Ok(ExitStatus::Success)
         }
@@ -173,15 +193,15 @@ fn run_wasm(args: &PostRenderArgs, input: Vec<u8>) -> anyhow::Result<Result<(), 
 }
 
 /// Reports a failure: stderr, the error file, and stdout for --check.
-fn fail(message: &str, error_file: Option<&PathBuf>, check: bool) -> ExitStatus {
+fn fail(message: &str, error_file: Option<&ErrorFile>, check: bool) -> ExitStatus {
     let text = format!("mcp-chart post-render: error: {message}\n");
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
-    if let Some(path) = error_file {
-        if let Err(err) = std::fs::write(path, &text) {
+    if let Some(file) = error_file {
+        if let Err(err) = file.write(&text) {
             let _ = writeln!(
                 std::io::stderr().lock(),
                 "mcp-chart: could not write the error file {}: {err}",
-                path.display()
+                file.path().display()
             );
         }
     }

@@ -11,20 +11,32 @@ const TAB: &str = "    ";
 
 /// Renders every diagnostic of `report`.
 pub fn render(report: &Report, out: &mut String) {
-    // The lines of each source, split once: finding a diagnostic's line by
-    // scanning the file each time was quadratic on files with many problems.
+    // The lines of each source are split once, and a long line's character
+    // offsets are indexed once: scanning per diagnostic was quadratic on files
+    // with many problems (or on one long line).
     let mut lines: HashMap<*const SourceText, Vec<&str>> = HashMap::new();
+    let mut long_lines: HashMap<(*const SourceText, u32), CharIndex> = HashMap::new();
     for d in &report.diagnostics {
         let source = report.source_of(d);
-        let line = match (source, d.location()) {
+        let snippet = match (source, d.location()) {
             (Some(s), Some(at)) if s.kind != SourceKind::Set => lines
                 .entry(std::ptr::from_ref(s))
                 .or_insert_with(|| s.text.split('\n').collect())
                 .get((at.line as usize).wrapping_sub(1))
-                .copied(),
+                .map(|raw| {
+                    let raw = raw.strip_suffix('\r').unwrap_or(raw);
+                    if raw.len() <= MAX_LINE {
+                        line_snippet(raw, at, d.end)
+                    } else {
+                        let index = long_lines
+                            .entry((std::ptr::from_ref(s), at.line))
+                            .or_insert_with(|| CharIndex::new(raw));
+                        long_line_snippet(raw, index, at, d.end)
+                    }
+                }),
             _ => None,
         };
-        diagnostic(d, source, line, out);
+        diagnostic(d, source, snippet, out);
         out.push('\n');
     }
 }
@@ -46,14 +58,18 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     }
 }
 
-/// Renders `d`; `line` is the text of its line in its file.
-fn diagnostic(d: &Diagnostic, source: Option<&SourceText>, line: Option<&str>, out: &mut String) {
+/// Renders `d`; `snippet` is its line in its file, marked.
+fn diagnostic(
+    d: &Diagnostic,
+    source: Option<&SourceText>,
+    snippet: Option<Snippet>,
+    out: &mut String,
+) {
     let _ = writeln!(out, "{}[{}]: {}", d.severity, d.code, d.message);
     let location = d.location();
     let snippet = match (source, location) {
         (Some(s), Some(at)) if s.kind == SourceKind::Set => Some(set_snippet(s, at, d.end)),
-        (Some(_), Some(at)) => line.map(|raw| line_snippet(raw, at, d.end)),
-        _ => None,
+        _ => snippet,
     };
     let width = snippet.as_ref().map_or(1, |s| s.gutter.len()).max(1);
     let pad = " ".repeat(width);
@@ -125,6 +141,57 @@ fn line_snippet(raw: &str, at: Location, end: Option<Location>) -> Snippet {
     cut(at.line.to_string(), &line, caret_at, carets)
 }
 
+/// Byte offsets of each character of a long line (and its end).
+struct CharIndex(Vec<usize>);
+
+impl CharIndex {
+    fn new(line: &str) -> Self {
+        let mut starts: Vec<usize> = line.char_indices().map(|(i, _)| i).collect();
+        starts.push(line.len());
+        CharIndex(starts)
+    }
+
+    fn chars(&self) -> usize {
+        self.0.len() - 1
+    }
+}
+
+/// The snippet of a line longer than [`MAX_LINE`]: only a window around the
+/// caret is looked at, so each diagnostic costs the window, not the line.
+fn long_line_snippet(raw: &str, index: &CharIndex, at: Location, end: Option<Location>) -> Snippet {
+    let count = index.chars();
+    if count <= MAX_LINE {
+        return line_snippet(raw, at, end);
+    }
+    let start = (at.column as usize).saturating_sub(1).min(count);
+    let stop = match end {
+        Some(e) if e.line == at.line => (e.column as usize).saturating_sub(1).min(count),
+        Some(_) => index.0.partition_point(|&b| b < raw.trim_end().len()),
+        None => start + 1,
+    }
+    .clamp(start, count);
+    let from = start.saturating_sub(MAX_LINE / 3);
+    let to = (from + MAX_LINE).min(count);
+    let slice = |a: usize, b: usize| &raw[index.0[a]..index.0[b.clamp(a, count)]];
+    let mut shown = String::new();
+    let shift = usize::from(from > 0);
+    if from > 0 {
+        shown.push('…');
+    }
+    shown.push_str(&slice(from, to).replace('\t', TAB));
+    if to < count {
+        shown.push('…');
+    }
+    let caret_at = shift + width(slice(from, start));
+    let carets = width(slice(start, stop.min(to)).trim_end()).max(1);
+    Snippet {
+        gutter: at.line.to_string(),
+        line: shown,
+        caret_at,
+        carets,
+    }
+}
+
 /// Cuts a long line to a window around the caret.
 fn cut(gutter: String, line: &str, caret_at: usize, carets: usize) -> Snippet {
     let chars: Vec<char> = line.chars().collect();
@@ -183,6 +250,22 @@ mod tests {
         let s = cut("1".into(), &line, 0, 1000);
         assert_eq!(s.caret_at, 0);
         assert_eq!(s.carets, MAX_LINE);
+    }
+
+    #[test]
+    fn long_line_window_matches_the_whole_line_cut() {
+        let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        for col in [1u32, 50, 301, 600] {
+            let at = Location::new(1, col);
+            let end = Some(Location::new(1, col + 3));
+            let whole = line_snippet(&line, at, end);
+            let window = long_line_snippet(&line, &CharIndex::new(&line), at, end);
+            assert_eq!(
+                (whole.line, whole.caret_at, whole.carets),
+                (window.line, window.caret_at, window.carets),
+                "column {col}"
+            );
+        }
     }
 
     #[test]
