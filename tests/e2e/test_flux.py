@@ -178,3 +178,20 @@ def test_values_file_is_valid(world):
     r = subprocess.run([world.mcp_chart, "validate", FLUX / "values.yaml"], capture_output=True, text=True,
                        timeout=60, env={**os.environ, "NO_COLOR": "1"})
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_flux_fails_with_no_output_on_bad_input(world):
+    """No workload of the chart (an empty or foreign stream, as a failed `helm
+    template` in a pipe gives) and post-render errors: exit 1, nothing on stdout."""
+    for stream in ("", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"):
+        r = subprocess.run([world.mcp_chart, "flux", "--release", "my-mcp"], input=stream,
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 1 and r.stdout == "", r.stderr
+        assert "nothing to patch" in r.stderr
+    rendered = world.helm("helm3.18", "template", "my-mcp", REPO / "charts" / "mcp-server",
+                          "-f", FLUX / "values.yaml", "--set", "transport.stdioGateway.servers.bad/name.command=x")
+    assert rendered.returncode == 0, rendered.stderr
+    r = subprocess.run([world.mcp_chart, "flux", "--release", "my-mcp", "--objects-out", "/dev/null"],
+                       input=rendered.stdout, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and r.stdout == ""
+    assert "bad/name" in r.stderr
