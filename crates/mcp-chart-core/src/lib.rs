@@ -10,6 +10,7 @@ pub mod embedded;
 pub mod location;
 pub mod model;
 pub mod postrender;
+pub mod readme;
 pub mod schema;
 pub mod validate;
 pub mod values;

@@ -33,6 +33,9 @@ enum Command {
     /// Helm post-renderer: inject the stdio gateway and connection timeouts
     /// into the manifests on stdin, write them to stdout.
     PostRender(commands::post_render::PostRenderArgs),
+    /// The post-renderer's changes as Flux HelmRelease postRenderers
+    /// (kustomize patches) for the manifests on stdin.
+    Flux(commands::flux::FluxArgs),
     /// Send one raw JSON request to an engine and print its JSON response
     /// (tests and debugging; see docs/wasm-engine.md).
     #[command(hide = true)]
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Validate(args) => stdout_open().and_then(|()| commands::validate::run(&args)),
         Command::PostRender(args) => commands::post_render::run(&args),
+        Command::Flux(args) => commands::flux::run(&args),
         Command::EngineRequest(args) => commands::engine_request::run(&args),
     };
     match result {

@@ -13,12 +13,16 @@
 //! - `source.rs`: where the transport settings come from.
 //! - `plan.rs`: what to change.
 //! - `gateway/`: the gateway container, its argv, servers.json and ConfigMap.
+//! - `flux.rs`: the changes as Flux kustomize patches.
+//! - `guard.rs`: the chart's init container that stops a pod rendered without us.
 //! - `timeouts/`: Ingress annotations and HTTPRoute rule timeouts.
 //! - `summary.rs`: what was injected, as data and as text.
 
 pub mod classify;
 pub mod error;
+pub mod flux;
 pub mod gateway;
+pub mod guard;
 pub mod plan;
 pub mod source;
 pub mod split;

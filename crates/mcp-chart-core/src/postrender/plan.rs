@@ -140,6 +140,8 @@ struct Index<'d> {
     config_maps: HashMap<&'d str, Vec<usize>>,
     /// Whether the stream has any Ingress or HTTPRoute.
     has_routes: bool,
+    /// The stream's IngressClasses (custom class names → controllers).
+    ingress_classes: ingress::IngressClasses,
 }
 
 impl<'d> Index<'d> {
@@ -150,6 +152,7 @@ impl<'d> Index<'d> {
             routes: HashMap::new(),
             config_maps: HashMap::new(),
             has_routes: false,
+            ingress_classes: ingress::IngressClasses::from_docs(docs),
         };
         for doc in docs {
             if doc.kind.as_deref() == Some("ConfigMap") {
@@ -443,7 +446,11 @@ fn apply_target(
             }
         }
     }
-    if annotation_removed {
+    // The chart's guard against a missing post-renderer: we are here.
+    let guard_removed = work
+        .value(target.doc)
+        .is_some_and(super::guard::remove_guard);
+    if annotation_removed || guard_removed {
         work.changed.insert(target.doc);
     }
 
@@ -631,7 +638,13 @@ fn apply_target(
                 continue;
             }
             let class = ing.ingress_class.clone();
-            let controller = class.as_deref().and_then(ingress::Controller::from_class);
+            let named = work
+                .value(ing.index)
+                .and_then(|v| ingress::controller_annotation(v));
+            let resolved = lookup
+                .ingress_classes
+                .resolve(class.as_deref(), named.as_deref());
+            let controller = resolved.controller;
             let mut summary = IngressSummary {
                 document: ing.index + 1,
                 object: ing.object().unwrap_or_default(),
@@ -642,17 +655,7 @@ fn apply_target(
                 note: None,
             };
             match controller {
-                None => {
-                    summary.note = Some(match &class {
-                        Some(c) => format!(
-                            "class {c:?} is not a controller the post-renderer knows: no timeout \
-                             annotations added (set them in ingress.annotations)"
-                        ),
-                        None => "no ingressClassName: the controller is unknown, no timeout \
-                                 annotations added (set ingress.className)"
-                            .to_string(),
-                    });
-                }
+                None => summary.note = resolved.unknown_because,
                 Some(ingress::Controller::Traefik) => {
                     summary.note = Some(
                         "Traefik has no per-Ingress timeout annotation: configure its \

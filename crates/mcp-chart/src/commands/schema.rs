@@ -14,7 +14,8 @@ use crate::exit_status::ExitStatus;
 pub struct SchemaArgs {
     /// Write the generated files into the repository instead of printing the
     /// schema: schema/values.schema.json and, when the chart exists,
-    /// charts/mcp-server/values.schema.json and charts/mcp-server/values.yaml.
+    /// charts/mcp-server/values.schema.json, values.yaml and README.md (whose
+    /// examples are the values files in examples/).
     #[arg(long)]
     write: bool,
     /// With --write, exit 1 instead of writing when a file differs (CI drift check).
@@ -47,6 +48,10 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<ExitStatus> {
             chart.join("values.yaml"),
             mcp_chart_core::defaults::default_values_yaml(),
         ));
+        files.push((
+            chart.join("README.md"),
+            mcp_chart_core::readme::chart_readme(&values_examples(&args.root.join("examples"))?),
+        ));
     }
     let mut drift = false;
     for (path, content) in files {
@@ -77,4 +82,33 @@ fn write_file(path: &Path, content: &str) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     std::fs::write(path, content).with_context(|| format!("writing {}", path.display()))
+}
+
+/// The values examples (examples/*.yaml that are not Kubernetes manifests), by name.
+fn values_examples(dir: &Path) -> anyhow::Result<Vec<mcp_chart_core::readme::Example>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        if text
+            .lines()
+            .any(|l| l.starts_with("apiVersion:") || l.starts_with("kind:"))
+        {
+            continue;
+        }
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push(mcp_chart_core::readme::Example { file, text });
+    }
+    out.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(out)
 }

@@ -1,19 +1,32 @@
 //! Ingress timeout annotations, per controller.
 //!
-//! The controller is recognised from `spec.ingressClassName`, else the legacy
-//! `kubernetes.io/ingress.class` annotation, by the class name each controller
-//! installs by default:
+//! Which controller serves an Ingress is found, first match wins, from:
 //!
-//! | class | controller | annotations (r/s/p = read/send/proxy seconds) |
-//! | --- | --- | --- |
-//! | `nginx` | ingress-nginx | `nginx.ingress.kubernetes.io/proxy-read-timeout: "r"`, `…/proxy-send-timeout: "s"`, SSE: `…/proxy-buffering: "off"` |
-//! | `haproxy` | HAProxy Kubernetes Ingress (haproxytech) | `haproxy.org/timeout-server: "rs"`, WebSocket: `haproxy.org/timeout-tunnel: "max(r,s)s"` |
-//! | `contour` | Contour | `projectcontour.io/response-timeout: "ps"` |
-//! | `alb` | AWS Load Balancer Controller | `alb.ingress.kubernetes.io/load-balancer-attributes: "idle_timeout.timeout_seconds=min(max(r,s),4000)"` |
-//! | `traefik` | Traefik | none: Traefik has no per-Ingress timeout annotation |
+//! 1. the Ingress's own `mcp-chart/ingress-controller` annotation (set through
+//!    `ingress.annotations`), holding a controller name of the table below or an
+//!    IngressClass `spec.controller` value;
+//! 2. the IngressClass its class names (`spec.ingressClassName`, else the legacy
+//!    `kubernetes.io/ingress.class` annotation), when that IngressClass is in the
+//!    stream: its `spec.controller`; an Ingress without a class uses the stream's
+//!    IngressClass marked `ingressclass.kubernetes.io/is-default-class: "true"`;
+//! 3. the class name itself, when it is a controller's default class name.
 //!
-//! An annotation key the Ingress already has is never changed.
+//! | controller | `spec.controller` | default class | annotations (r/s/p = read/send/proxy seconds) |
+//! | --- | --- | --- | --- |
+//! | ingress-nginx | `k8s.io/ingress-nginx` (and `k8s.io/ingress-nginx…`) | `nginx` | `nginx.ingress.kubernetes.io/proxy-read-timeout: "r"`, `…/proxy-send-timeout: "s"`, SSE: `…/proxy-buffering: "off"` |
+//! | HAProxy Kubernetes Ingress (haproxytech) | `haproxy.org/ingress-controller` (and `…/<name>`) | `haproxy` | `haproxy.org/timeout-server: "rs"`, WebSocket: `haproxy.org/timeout-tunnel: "max(r,s)s"` |
+//! | Contour | `projectcontour.io/ingress-controller` (any `projectcontour.io/…`) | `contour` | `projectcontour.io/response-timeout: "ps"` |
+//! | AWS Load Balancer Controller | `ingress.k8s.aws/alb` | `alb` | `alb.ingress.kubernetes.io/load-balancer-attributes: "idle_timeout.timeout_seconds=min(max(r,s),4000)"` |
+//! | Traefik | `traefik.io/ingress-controller` | `traefik` | none: Traefik has no per-Ingress timeout annotation |
+//!
+//! Names accepted in the annotation: `ingress-nginx` (or `nginx`), `haproxy`,
+//! `contour`, `alb` (or `aws-load-balancer-controller`), `traefik`, or any
+//! `spec.controller` value above. An annotation key the Ingress already has is
+//! never changed.
 
+use std::collections::HashMap;
+
+use super::super::classify::Document;
 use serde_json::{Map, Value};
 
 use super::TimeoutSettings;
@@ -46,6 +59,41 @@ impl Controller {
         }
     }
 
+    /// The controller an IngressClass's `spec.controller` names.
+    pub fn from_controller(controller: &str) -> Option<Self> {
+        let under = |prefix: &str| {
+            controller == prefix
+                || controller
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with(['/', '-']))
+        };
+        if under("k8s.io/ingress-nginx") {
+            Some(Controller::IngressNginx)
+        } else if under("haproxy.org/ingress-controller") {
+            Some(Controller::Haproxy)
+        } else if controller.starts_with("projectcontour.io/") {
+            Some(Controller::Contour)
+        } else if controller == "ingress.k8s.aws/alb" {
+            Some(Controller::AwsAlb)
+        } else if under("traefik.io/ingress-controller") {
+            Some(Controller::Traefik)
+        } else {
+            None
+        }
+    }
+
+    /// The controller named in the `mcp-chart/ingress-controller` annotation.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.trim() {
+            "ingress-nginx" | "nginx" => Some(Controller::IngressNginx),
+            "haproxy" => Some(Controller::Haproxy),
+            "contour" => Some(Controller::Contour),
+            "alb" | "aws-load-balancer-controller" => Some(Controller::AwsAlb),
+            "traefik" => Some(Controller::Traefik),
+            other => Self::from_controller(other),
+        }
+    }
+
     /// Its usual name.
     pub fn label(self) -> &'static str {
         match self {
@@ -56,6 +104,108 @@ impl Controller {
             Controller::Traefik => "Traefik",
         }
     }
+}
+
+/// Annotation of an Ingress that names its controller.
+pub const CONTROLLER_ANNOTATION: &str = "mcp-chart/ingress-controller";
+/// Annotation of the cluster's default IngressClass.
+pub const DEFAULT_CLASS_ANNOTATION: &str = "ingressclass.kubernetes.io/is-default-class";
+
+/// The IngressClass objects of a stream: name → `spec.controller`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IngressClasses {
+    controllers: HashMap<String, String>,
+    default_class: Option<String>,
+}
+
+/// Which controller serves an Ingress, and how that was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    /// The controller, when known.
+    pub controller: Option<Controller>,
+    /// Why it is unknown, when it is.
+    pub unknown_because: Option<String>,
+}
+
+impl IngressClasses {
+    /// Reads the IngressClasses (not hooks) of the stream.
+    pub fn from_docs(docs: &[Document<'_>]) -> Self {
+        let mut out = IngressClasses::default();
+        for doc in docs.iter().filter(|d| d.is("IngressClass")) {
+            let (Some(name), Some(tree)) = (&doc.name, doc.tree()) else {
+                continue;
+            };
+            let tree = tree.to_json();
+            if let Some(controller) = tree.pointer("/spec/controller").and_then(Value::as_str) {
+                out.controllers.insert(name.clone(), controller.to_string());
+            }
+            let default = tree
+                .pointer("/metadata/annotations")
+                .and_then(|a| a.get(DEFAULT_CLASS_ANNOTATION))
+                .and_then(Value::as_str);
+            if default == Some("true") {
+                out.default_class = Some(name.clone());
+            }
+        }
+        out
+    }
+
+    /// The controller of an Ingress of `class` whose
+    /// `mcp-chart/ingress-controller` annotation is `named`.
+    pub fn resolve(&self, class: Option<&str>, named: Option<&str>) -> Resolved {
+        let found = |controller: Option<Controller>, why: String| Resolved {
+            unknown_because: controller.is_none().then_some(why),
+            controller,
+        };
+        if let Some(name) = named {
+            return found(
+                Controller::from_name(name),
+                format!(
+                    "the {CONTROLLER_ANNOTATION} annotation names {name:?}, which is not a \
+                     controller the post-renderer knows (ingress-nginx, haproxy, contour, alb, \
+                     traefik, or their IngressClass spec.controller values): no timeout \
+                     annotations added"
+                ),
+            );
+        }
+        let class = class.or(self.default_class.as_deref());
+        let Some(class) = class else {
+            return found(
+                None,
+                "no ingressClassName: the controller is unknown, no timeout annotations added \
+                 (set ingress.className)"
+                    .into(),
+            );
+        };
+        if let Some(controller) = self.controllers.get(class) {
+            return found(
+                Controller::from_controller(controller),
+                format!(
+                    "IngressClass {class:?} has spec.controller {controller:?}, which is not a \
+                     controller the post-renderer knows: no timeout annotations added (name one \
+                     with the {CONTROLLER_ANNOTATION} annotation, or set them in \
+                     ingress.annotations)"
+                ),
+            );
+        }
+        found(
+            Controller::from_class(class),
+            format!(
+                "class {class:?} is not a controller the post-renderer knows: no timeout \
+                 annotations added (name the controller with the {CONTROLLER_ANNOTATION} \
+                 annotation, e.g. \"ingress-nginx\", or set them in ingress.annotations)"
+            ),
+        )
+    }
+}
+
+/// The Ingress's `mcp-chart/ingress-controller` annotation, when set.
+pub fn controller_annotation(ingress: &Value) -> Option<String> {
+    ingress
+        .pointer("/metadata/annotations")?
+        .get(CONTROLLER_ANNOTATION)?
+        .as_str()
+        .map(str::to_string)
 }
 
 /// The AWS ALB idle timeout cannot exceed 4000 seconds.
@@ -202,6 +352,95 @@ mod tests {
             "idle_timeout.timeout_seconds=4000"
         );
         assert!(annotations_for(Controller::Traefik, &settings(true, false)).is_empty());
+    }
+
+    fn classes(stream: &str) -> IngressClasses {
+        let pieces = crate::postrender::split::split(stream);
+        let docs = crate::postrender::classify::classify(&pieces).expect("classifies");
+        IngressClasses::from_docs(&docs)
+    }
+
+    #[test]
+    fn custom_class_names_map_through_their_ingress_class() {
+        let stream = "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: nginx-internal\n\
+                      spec:\n  controller: k8s.io/ingress-nginx\n---\n\
+                      apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: public\n  \
+                      annotations:\n    ingressclass.kubernetes.io/is-default-class: \"true\"\n\
+                      spec:\n  controller: haproxy.org/ingress-controller/public\n---\n\
+                      apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: odd\n\
+                      spec:\n  controller: example.com/odd\n";
+        let c = classes(stream);
+        let nginx = Some(Controller::IngressNginx);
+        assert_eq!(c.resolve(Some("nginx-internal"), None).controller, nginx);
+        // No class: the stream's default IngressClass.
+        assert_eq!(c.resolve(None, None).controller, Some(Controller::Haproxy));
+        // A default class name still works when no IngressClass of that name is in the stream.
+        assert_eq!(
+            c.resolve(Some("contour"), None).controller,
+            Some(Controller::Contour)
+        );
+        // The IngressClass wins over the class name's default meaning.
+        let odd = c.resolve(Some("odd"), None);
+        assert_eq!(odd.controller, None);
+        assert!(odd
+            .unknown_because
+            .expect("why")
+            .contains("example.com/odd"));
+        // The annotation wins over everything.
+        assert_eq!(
+            c.resolve(Some("odd"), Some("ingress-nginx")).controller,
+            nginx
+        );
+        assert_eq!(
+            c.resolve(Some("public"), Some("k8s.io/ingress-nginx"))
+                .controller,
+            nginx
+        );
+        let unknown = c.resolve(Some("nginx-internal"), Some("envoy"));
+        assert_eq!(unknown.controller, None);
+        assert!(unknown
+            .unknown_because
+            .expect("why")
+            .contains(CONTROLLER_ANNOTATION));
+        // Without IngressClasses a custom name stays unknown and says how to fix it.
+        let none = IngressClasses::default().resolve(Some("nginx-internal"), None);
+        assert_eq!(none.controller, None);
+        assert!(none
+            .unknown_because
+            .expect("why")
+            .contains(CONTROLLER_ANNOTATION));
+    }
+
+    #[test]
+    fn controller_values() {
+        for (value, want) in [
+            ("k8s.io/ingress-nginx", Some(Controller::IngressNginx)),
+            (
+                "k8s.io/ingress-nginx-internal",
+                Some(Controller::IngressNginx),
+            ),
+            ("k8s.io/ingress-nginxx", None),
+            ("haproxy.org/ingress-controller", Some(Controller::Haproxy)),
+            (
+                "projectcontour.io/ingress-controller",
+                Some(Controller::Contour),
+            ),
+            ("ingress.k8s.aws/alb", Some(Controller::AwsAlb)),
+            ("traefik.io/ingress-controller", Some(Controller::Traefik)),
+            ("nginx", None),
+        ] {
+            assert_eq!(Controller::from_controller(value), want, "{value}");
+        }
+        assert_eq!(
+            Controller::from_name(" nginx "),
+            Some(Controller::IngressNginx)
+        );
+        assert_eq!(
+            controller_annotation(
+                &json!({"metadata": {"annotations": {CONTROLLER_ANNOTATION: "alb"}}})
+            ),
+            Some("alb".into())
+        );
     }
 
     #[test]
