@@ -18,7 +18,8 @@ for f in "$BIN" "$MODULE" "$HELM"; do
   [[ -e $f ]] || { echo "wasm-numbers.sh: $f is missing (see the header)" >&2; exit 2; }
 done
 
-size() { printf "%'d bytes raw, %'d bytes \`gzip -9\`" "$(stat -c %s "$1")" "$(gzip -9 -c "$1" | wc -c)"; }
+group() { sed ':a;s/\B[0-9]\{3\}\>/ &/;ta' <<<"$1"; } # 2865390 -> 2 865 390
+size() { echo "$(group "$(stat -c %s "$1")") bytes raw, $(group "$(gzip -9 -c "$1" | wc -c)") bytes \`gzip -9\`"; }
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -34,7 +35,7 @@ fuel() {
     mid=$(((lo + hi) / 2))
     if "$BIN" "$@" --engine wasm --wasm-module "$MODULE" --wasm-fuel "$mid" >/dev/null 2>&1; then hi=$mid; else lo=$mid; fi
   done
-  printf "%'d" "$hi"
+  group "$hi"
 }
 
 echo "| module (\`mcp-chart-module.wasm\`) | $(size "$MODULE") |"
