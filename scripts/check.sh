@@ -41,9 +41,9 @@ stage "rendered fixtures" rendered_fixtures
 stage "chart e2e (helm 3.17/3.18/4)" tests chart-e2e bash tests/e2e/run.sh
 stage "gateway e2e" tests gateway-e2e bash tests/gateway_e2e/run.sh
 
-# Browser playground (wasm/): build the WASM package and the static site, check
-# then the node parity tests
-# (wasm vs the native CLI) and the browser tests (headless Debian chromium).
+# Browser playground (wasm/): build the WASM package and the static site, then
+# the node parity tests (wasm vs the native CLI) and the browser tests (headless
+# Debian chromium; its rendered fixtures are checked by "rendered fixtures").
 stage "playground: tools" scripts/install-tools.sh --serial chromium helm
 stage "playground: build" bash wasm/build.sh
 stage "playground: CLI" cargo build -q -p mcp-chart --locked
