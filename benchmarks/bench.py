@@ -227,6 +227,7 @@ def main():
     ap.add_argument("--budget", type=float, default=5.0, help="seconds of timed runs per cell")
     ap.add_argument("--out", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--command", default="benchmarks/bench.py", help="the command line to record in RESULTS.md")
     args = ap.parse_args()
 
     smoke = args.smoke
@@ -364,7 +365,7 @@ def main():
         f"- machine: {machine()}",
         f"- load average (1/5/15 min) at start {load_start}, before post-render {load_p}, at end {load_end}",
         "- versions: " + "; ".join(f"{k}: {v}" for k, v in versions.items()),
-        f"- command: `benchmarks/run.sh{' --smoke' if smoke else ''}`; whole processes, median of the timed runs "
+        f"- command: `{args.command}` (kustomize timeout {args.kustomize_timeout:g} s); whole processes, median of the timed runs "
         "(count in parentheses) after one warm-up; peak memory is the maximum RSS of one more run "
         "(`/usr/bin/time -f %M`)",
         "",

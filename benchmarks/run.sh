@@ -78,4 +78,5 @@ HELM_DATA_HOME="$WORK/helm/data" HELM_CONFIG_HOME="$WORK/helm/config" HELM_CACHE
   "$MCP_CHART_CACHE/venv/bin/python" benchmarks/bench.py \
   --mcp-chart "$MCP_CHART_BIN" --helm "$HELM4" \
   --check-jsonschema "$MCP_CHART_CACHE/venv/bin/check-jsonschema" --kubectl "$KUBECTL" \
-  --base "$BASE" --out "$OUT" --work "$WORK" "${ARGS[@]+"${ARGS[@]}"}" "${EXTRA[@]+"${EXTRA[@]}"}"
+  --base "$BASE" --out "$OUT" --work "$WORK" --command "benchmarks/run.sh${*:+ $*}" \
+  "${ARGS[@]+"${ARGS[@]}"}" "${EXTRA[@]+"${EXTRA[@]}"}"

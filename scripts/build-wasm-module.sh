@@ -8,8 +8,10 @@
 #   (default)  DIR/mcp-chart-module.wasm              the shipped module
 #   --test     DIR/mcp-chart-module-test.wasm         + the test-only ops (spin, grow)
 #   --plugin   helm-plugin-wasm/mcp-chart-wasm/plugin.wasm   the extism/v1 plugin
-#   --install  also copies the module next to target/{debug,release}/mcp-chart
-#              where those binaries exist (where the CLI looks for it)
+#   --install  also copies the module next to every mcp-chart binary it knows
+#              (where the CLI looks for it): target/{debug,release}/mcp-chart,
+#              the one `cargo install` put in ${CARGO_INSTALL_ROOT:-${CARGO_HOME:-~/.cargo}}/bin,
+#              and the one on PATH
 #   --out DIR  default: target/wasm-module
 #
 # The crates are rlibs; `cargo rustc --crate-type cdylib` builds the cdylib
@@ -28,7 +30,7 @@ while (($#)); do
     --plugin) PLUGIN=1 ;;
     --install) INSTALL=1 ;;
     --out) OUT=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "build-wasm-module.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -62,10 +64,16 @@ if ((PLUGIN)); then
   build mcp-chart-helm-plugin "" mcp_chart_helm_plugin.wasm helm-plugin-wasm/mcp-chart-wasm/plugin.wasm
 fi
 if ((INSTALL)); then
-  for profile in debug release; do
-    if [[ -x "$TARGET_DIR/$profile/mcp-chart" ]]; then
-      cp "$OUT/mcp-chart-module.wasm" "$TARGET_DIR/$profile/mcp-chart-module.wasm"
-      echo "installed $TARGET_DIR/$profile/mcp-chart-module.wasm" >&2
-    fi
+  # The CLI looks next to its real file (symlinks resolved), so follow them.
+  found=0
+  for bin in "$TARGET_DIR/debug/mcp-chart" "$TARGET_DIR/release/mcp-chart" \
+    "${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin/mcp-chart" "$(command -v mcp-chart || true)"; do
+    [[ -n $bin && -x $bin ]] || continue
+    found=1
+    dest="$(dirname "$(readlink -f "$bin")")/mcp-chart-module.wasm"
+    cmp -s "$OUT/mcp-chart-module.wasm" "$dest" && continue
+    cp "$OUT/mcp-chart-module.wasm" "$dest.tmp" && mv "$dest.tmp" "$dest"
+    echo "installed $dest" >&2
   done
+  ((found)) || { echo "build-wasm-module.sh --install: no mcp-chart binary to put the module next to (cargo install or cargo build it first)" >&2; exit 1; }
 fi

@@ -32,15 +32,20 @@ stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --chec
 stage "rust tests" tests cargo cargo test --workspace --locked
 # The fuzz targets (their own workspace, fuzz/) still compile against the core.
 stage "fuzz targets build" cargo check --manifest-path fuzz/Cargo.toml --locked --bins
+# Fixtures that claim to be what Helm renders are rendered again and compared.
+rendered_fixtures() {
+  scripts/install-tools.sh helm
+  scripts/render-fixtures.sh --check
+}
+stage "rendered fixtures" rendered_fixtures
 stage "chart e2e (helm 3.17/3.18/4)" tests chart-e2e bash tests/e2e/run.sh
 stage "gateway e2e" tests gateway-e2e bash tests/gateway_e2e/run.sh
 
-# Browser playground (wasm/): build the WASM package and the static site, check
-# the rendered fixtures against the real chart, then the node parity tests
-# (wasm vs the native CLI) and the browser tests (headless Debian chromium).
+# Browser playground (wasm/): build the WASM package and the static site, then
+# the node parity tests (wasm vs the native CLI) and the browser tests (headless
+# Debian chromium; its rendered fixtures are checked by "rendered fixtures").
 stage "playground: tools" scripts/install-tools.sh --serial chromium helm
 stage "playground: build" bash wasm/build.sh
-stage "playground: rendered fixtures" bash wasm/fixtures/render.sh --check
 stage "playground: CLI" cargo build -q -p mcp-chart --locked
 stage "playground: tests" tests playground node --test wasm/test/
 
@@ -65,6 +70,11 @@ wasm_engine() {
   tests wasm-engine cargo test -p mcp-chart --locked --no-fail-fast --test wasm_engine --test wasm_helm_plugin -- --ignored
 }
 stage "wasm engine" wasm_engine
+
+# Every shell block of the Markdown runs as written, or says why not
+# (scripts/README.md "Docs are tests"); after the wasm engine stage, whose
+# module the docs' `scripts/build-wasm-module.sh --install` then reuses.
+stage "docs" tests docs bash tests/e2e/run.sh --docs
 
 # Every tool of the benchmark harness runs and agrees (timings never fail it).
 stage "benchmarks (smoke)" bash benchmarks/run.sh --smoke

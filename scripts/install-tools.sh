@@ -50,7 +50,8 @@ components: helm python node chromium all   (default: all)
   helm      helm4 / helm3.18 / helm3.17, kubectl and helmfile binaries in $CACHE/bin
   python    venv in $CACHE/venv (scripts/requirements-tools.txt)
   node      npm ci of tools/package-lock.json into tools/node_modules
-  chromium  Debian's chromium (apt-get), skipped if /usr/bin/chromium exists
+  chromium  Debian's chromium (apt-get, root), skipped if /usr/bin/chromium exists
+            or $CHROMIUM names a Chromium/Chrome executable (no root then)
 --force     ignore stamps and reinstall the named components
 --serial    install one component after the other (default: in parallel)
 EOF
@@ -214,6 +215,12 @@ install_node() {
 
 # --- chromium ---------------------------------------------------------------
 install_chromium() {
+  # A browser the user already has (no root needed); the browser tests read $CHROMIUM too.
+  if [[ -n ${CHROMIUM:-} ]]; then
+    [[ -x $CHROMIUM ]] || die "chromium: CHROMIUM=$CHROMIUM is not an executable"
+    log "chromium: using CHROMIUM=$CHROMIUM ($("$CHROMIUM" --version 2>/dev/null || echo '?'))"
+    return 0
+  fi
   if [[ -x /usr/bin/chromium ]]; then
     log "chromium: present ($(/usr/bin/chromium --version 2>/dev/null || echo '?'))"
     return 0

@@ -3,6 +3,7 @@
 # `mcp-chart post-render`, kubernetes-validate and the Gateway API schemas.
 #
 #   tests/e2e/run.sh [pytest args...]     e.g. tests/e2e/run.sh -k regression
+#   tests/e2e/run.sh --docs [pytest args...]   only the docs' commands (test_docs.py)
 #
 # Installs the tools (scripts/install-tools.sh helm python node: a few seconds
 # when already installed), builds mcp-chart once (cargo build -p mcp-chart), and
@@ -21,4 +22,10 @@ fi
 . scripts/env.sh
 echo "tests/e2e: tools ready in $((SECONDS - start))s; mcp-chart: $MCP_CHART_BIN" >&2
 export PYTHONDONTWRITEBYTECODE=1
-exec "$MCP_CHART_CACHE/venv/bin/python" -m pytest tests/e2e -p no:cacheprovider "$@"
+# The docs' commands are their own check.sh stage (after the wasm engine's).
+tests=(tests/e2e --ignore=tests/e2e/test_docs.py)
+if [[ ${1:-} == --docs ]]; then
+  shift
+  tests=(tests/e2e/test_docs.py)
+fi
+exec "$MCP_CHART_CACHE/venv/bin/python" -m pytest "${tests[@]}" -p no:cacheprovider "$@"

@@ -68,6 +68,29 @@ def test_notes_show_the_readme_install_commands(world):
         assert " ".join(argv) in text, f"NOTES.txt lacks: {' '.join(argv)}"
 
 
+def notes(world, values) -> str:
+    """NOTES.txt as `helm install --dry-run=client` prints it (no cluster needed)."""
+    r = world.helm("helm4", "install", RELEASE, CHART, "-f", values, "--dry-run=client")
+    assert r.returncode == 0, r.stderr
+    assert "NOTES:" in r.stdout, r.stdout[-2000:]
+    return r.stdout.split("NOTES:", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "values, reachable",
+    [("stdio-no-gateway.yaml", False), ("gateway-full.yaml", True), ("python.yaml", True)],
+)
+def test_notes_say_one_thing_about_reaching_the_server(world, values, reachable):
+    """A stdio server without the gateway cannot be reached: NOTES.txt says so
+    and then offers no port-forward or `helm test` that could not work."""
+    text = notes(world, REPO / "tests" / "e2e" / "values" / values)
+    assert ("nothing in the\ncluster can reach it" in text) == (not reachable), text
+    if not reachable:
+        assert "port-forward" not in text and "helm test" not in text, text
+    else:
+        assert "helm test" in text, text
+
+
 def test_helm4_plugin_installed_the_readme_way(world):
     assert "mcp-chart" in world.plugin_install_output, world.plugin_install_output
     r = world.helm("helm4", "plugin", "list")

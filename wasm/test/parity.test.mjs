@@ -276,7 +276,7 @@ describe('injection panel: explainInjection(values) = postRender(real chart outp
       if (real.ok) {
         assert.deepEqual(normalize(sketch.summary), normalize(real.summary), c.name);
         // And the sketch renders what the post-renderer reads as the chart
-        // does today (for the streams render.sh --check keeps current).
+        // does today (for the streams scripts/render-fixtures.sh --check keeps current).
         if (c.drift) assert.deepEqual(readByPostRenderer(sketch.manifests), readByPostRenderer(rendered), `${c.name}: sketch vs chart`);
       } else {
         assert.equal(sketch.error.problem, real.error.problem, c.name);

@@ -49,8 +49,10 @@ pub fn values_schema_text() -> String {
 fn tidy(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            // Integer formats (`int64`, `uint32`) are not draft-07 formats.
-            if map.get("type") == Some(&Value::String("integer".into())) {
+            // Numeric formats (`int64`, `uint32`, `double`) are OpenAPI's, not
+            // draft-07's: the schema keeps to draft-07 keywords and formats.
+            if matches!(map.get("type"), Some(Value::String(t)) if t == "integer" || t == "number")
+            {
                 map.remove("format");
             }
             // schemars writes documented enums as `oneOf` of consts; plain

@@ -110,3 +110,31 @@ fn kubernetes_pass_through_objects_stay_open() {
     let text = "resources:\n  limits:\n    cpu: 500m\nlivenessProbe:\n  httpGet:\n    path: /status\n    port: http\n";
     assert_eq!(errors(text), Vec::<String>::new());
 }
+
+/// docs/schema.md: only draft-07 keywords, so no OpenAPI `format`s
+/// (`int64`, `double`) that draft-07 validators do not define.
+#[test]
+fn the_schema_has_no_openapi_formats() {
+    fn formats(value: &Value, path: &str, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    // A property named `format` is a key of the values, not the keyword.
+                    if key == "format" && !path.ends_with("/properties") {
+                        found.push(format!("{path}: format {child}"));
+                    }
+                    formats(child, &format!("{path}/{key}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    formats(item, &format!("{path}/{i}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    formats(&values_schema(), "", &mut found);
+    assert_eq!(found, Vec::<String>::new());
+}

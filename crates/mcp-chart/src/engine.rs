@@ -236,7 +236,11 @@ impl fmt::Display for EngineError {
                 if let Some(beside) = beside {
                     write!(f, ", or put {MODULE_FILE_NAME} at {}", beside.display())?;
                 }
-                f.write_str(" (build it with scripts/build-wasm-module.sh --install)")
+                f.write_str(
+                    " (in a checkout of mcp-chart, scripts/build-wasm-module.sh --install builds \
+                     it and puts it next to target/*/mcp-chart, the cargo-installed mcp-chart \
+                     and the one on PATH)",
+                )
             }
             EngineError::Read(path, err) => write!(f, "cannot read {}: {err}", path.display()),
             EngineError::BadModule(path, why) => {
@@ -496,18 +500,27 @@ fn wasmtime_engine() -> wasmtime::Result<Wasmtime> {
     Wasmtime::new(&config)
 }
 
-/// Where compiled modules are cached: `$MCP_CHART_WASM_CACHE` (an absolute
-/// directory, or `off`), else `$XDG_CACHE_HOME/mcp-chart/wasmtime`, else
-/// `~/.cache/mcp-chart/wasmtime`.
+/// Where compiled modules are cached: `$MCP_CHART_WASM_CACHE` (a directory,
+/// relative ones against the current directory, or `off`), else
+/// `$XDG_CACHE_HOME/mcp-chart/wasmtime`, else `~/.cache/mcp-chart/wasmtime`.
 pub fn cache_dir() -> Option<PathBuf> {
     let absolute = |name: &str| {
         std::env::var_os(name)
             .map(PathBuf::from)
             .filter(|p| p.is_absolute())
     };
-    match std::env::var_os(CACHE_ENV) {
+    match std::env::var_os(CACHE_ENV).filter(|v| !v.is_empty()) {
         Some(value) if value == "off" => return None,
-        Some(_) => return absolute(CACHE_ENV),
+        // wasmtime wants an absolute directory; a relative one is the user's
+        // intent about the current directory, not a request to turn caching off.
+        Some(value) => {
+            let dir = PathBuf::from(value);
+            return if dir.is_absolute() {
+                Some(dir)
+            } else {
+                std::env::current_dir().ok().map(|cwd| cwd.join(dir))
+            };
+        }
         None => {}
     }
     absolute("XDG_CACHE_HOME")

@@ -1,6 +1,6 @@
 //! `mcp-chart post-render` on the fixtures in tests/fixtures/post-render: one
 //! folder per case with `input.yaml` (rendered by the real chart through real
-//! Helm, see scripts/render-post-render-fixtures.sh, or hand-written), an
+//! Helm, see scripts/render-fixtures.sh, or hand-written), an
 //! optional `values.yaml` (passed as --values) and an optional `args` file
 //! (more arguments, one per line). Each case's snapshot holds the exit code,
 //! stderr, the `--check` explanation and the output stream.
@@ -193,6 +193,17 @@ fn usage_and_io_errors_exit_2() {
     assert!(missing.stdout.is_empty());
     let bad_flag = run(&["post-render".into(), "--bogus".into()], b"", &[]);
     assert_eq!(bad_flag.code, 2);
+    // --workload takes KIND/NAME; anything else is a usage error.
+    for bad in ["foo", "Deployment/", "/foo", "a/b/c"] {
+        let run = run(
+            &["post-render".into(), "--workload".into(), bad.into()],
+            b"",
+            &[],
+        );
+        assert_eq!(run.code, 2, "--workload {bad}: {}", run.stderr);
+        assert!(run.stdout.is_empty());
+        assert!(run.stderr.contains("expected KIND/NAME"), "{}", run.stderr);
+    }
 }
 
 #[test]

@@ -336,6 +336,49 @@ fn the_engine_works_without_the_cache() {
     assert!(out.stderr.is_empty());
 }
 
+/// A relative `$MCP_CHART_WASM_CACHE` is a directory under the current one,
+/// not a silent "no cache".
+#[test]
+#[ignore = "needs the wasm module: scripts/build-wasm-module.sh --test (check.sh runs these)"]
+fn a_relative_cache_directory_is_used() {
+    let tmp = std::env::temp_dir().join(format!("mcp-chart-wasm-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mcp-chart"))
+        .current_dir(&tmp)
+        .args(["schema", "--engine", "wasm"])
+        .env("MCP_CHART_MODULE", module())
+        .env("MCP_CHART_WASM_CACHE", "rel/cache")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files = walk(&tmp.join("rel/cache"));
+    assert!(
+        !files.is_empty(),
+        "nothing cached under the relative directory rel/cache"
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// Every file under `dir` (none when it does not exist).
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
 // ---------------------------------------------------------------- limits
 
 fn engine_request(module: &Path, extra: &[&str], request: &str) -> Run {

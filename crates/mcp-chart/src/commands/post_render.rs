@@ -38,7 +38,7 @@ pub struct PostRenderArgs {
     set_string: Vec<String>,
     /// The workload to change, as KIND/NAME (e.g. Deployment/my-mcp), when
     /// more than one could be meant.
-    #[arg(long, value_name = "KIND/NAME")]
+    #[arg(long, value_name = "KIND/NAME", value_parser = kind_slash_name)]
     workload: Option<String>,
     /// The stdio server container the gateway replaces (default: mcp-server,
     /// else the only container).
@@ -59,6 +59,17 @@ pub struct PostRenderArgs {
     /// Where the core runs (native, or WebAssembly under wasmtime).
     #[command(flatten)]
     engine: EngineArgs,
+}
+
+/// `--workload` must be KIND/NAME: anything else is a usage error (exit 2),
+/// not a verdict about the manifests.
+fn kind_slash_name(value: &str) -> Result<String, String> {
+    match value.split_once('/') {
+        Some((kind, name)) if !kind.is_empty() && !name.is_empty() && !name.contains('/') => {
+            Ok(value.to_string())
+        }
+        _ => Err("expected KIND/NAME, e.g. Deployment/my-mcp".to_string()),
+    }
 }
 
 /// Runs `mcp-chart post-render`.
