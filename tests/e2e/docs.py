@@ -9,6 +9,7 @@ preceded by one marker comment:
     <!-- e2e:run timeout=900 -->        the same, with a longer limit (seconds; default 300)
     <!-- e2e:not-run: REASON -->        not run; REASON says why (a cluster, the internet, minutes)
     <!-- e2e:helm-commands:begin -->    the README's Helm block, run by the Helm matrix (lib.readme_commands)
+    <!-- e2e:gitops-NAME:begin -->      a docs/gitops.md recipe, run by the GitOps tests (docs_recipes.py)
 
 Placeholders (a values file the reader has, a cluster read, ...) are replaced
 by the table between `<!-- e2e:placeholders:begin/end -->` in scripts/README.md.
@@ -53,6 +54,10 @@ class Block:
             return "not-run"
         if self.marker == "helm-commands:begin":
             return "helm-commands"
+        if re.fullmatch(r"gitops-[a-z]+:begin", self.marker):
+            # docs/gitops.md's recipes: tests/e2e/docs_recipes.py reads them and
+            # the Argo CD / Flux / helmfile tests run them as written.
+            return "recipe"
         return "bad"
 
     @property

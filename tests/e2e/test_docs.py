@@ -59,7 +59,7 @@ def command_counts() -> dict[str, Counter]:
             if b.kind == "helm-commands":
                 c["not-run" if cmd.startswith("helm install") else "run"] += 1
             else:
-                c[b.kind] += 1
+                c["run" if b.kind == "recipe" else b.kind] += 1
     return counts
 
 
