@@ -50,7 +50,12 @@ fn tidy(value: &mut Value) {
     match value {
         Value::Object(map) => {
             // Integer formats (`int64`, `uint32`) are not draft-07 formats.
-            if map.get("type") == Some(&Value::String("integer".into())) {
+            let integer = Value::String("integer".into());
+            let is_integer = match map.get("type") {
+                Some(Value::Array(types)) => types.contains(&integer),
+                other => other == Some(&integer),
+            };
+            if is_integer {
                 map.remove("format");
             }
             // schemars writes documented enums as `oneOf` of consts; plain
