@@ -380,6 +380,44 @@ mod tests {
     }
 
     #[test]
+    fn http_route_parent_refs_are_gateway_api_parent_references() {
+        let r = run("httpRoute:\n  parentRefs:\n  - name: gw\n    sectionname: http\n");
+        let d = with_code(&r, "unknown-key");
+        assert_eq!((d[0].line, d[0].column), (Some(4), Some(5)));
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `sectionName`?"));
+        let r = run("httpRoute:\n  parentRefs:\n  - sectionName: http\n    port: 0\n");
+        assert_eq!(
+            with_code(&r, "schema-required")[0].message,
+            "`httpRoute.parentRefs[0]`: the key `name` is required"
+        );
+        assert_eq!(with_code(&r, "port-range").len(), 1);
+        let full =
+            "httpRoute:\n  parentRefs:\n  - {group: gateway.networking.k8s.io, kind: Gateway, \
+                    namespace: infra, name: gw, sectionName: https, port: 443}\n";
+        assert!(
+            run(full).diagnostics.is_empty(),
+            "{:?}",
+            run(full).diagnostics
+        );
+    }
+
+    #[test]
+    fn a_set_type_error_suggests_a_set_with_the_keys_own_default() {
+        use crate::validate::validate;
+        use crate::values::SetArg;
+        let r = validate(&[], &[SetArg::new("replicaCount=abc")]);
+        assert_eq!(
+            r.diagnostics[0].help.as_deref(),
+            Some("pass a whole number, such as `--set replicaCount=1`")
+        );
+        let r = run("service:\n  port: many\n");
+        assert_eq!(
+            r.diagnostics[0].help.as_deref(),
+            Some("write a whole number without quotes, such as `3000`")
+        );
+    }
+
+    #[test]
     fn messages_are_plain() {
         let r = run("service:\n  port: abc\nreplicaCount: 1.5\n");
         let messages: Vec<&str> = r.diagnostics.iter().map(|d| d.message.as_str()).collect();
