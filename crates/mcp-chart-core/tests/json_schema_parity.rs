@@ -5,6 +5,7 @@
 //! types, unknown keys, out-of-range numbers, missing required keys).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
 use mcp_chart_core::embedded::values_schema;
@@ -37,7 +38,9 @@ fn ours(instance: &Value) -> Vec<String> {
 }
 
 fn theirs(instance: &Value) -> Vec<String> {
-    let validator = jsonschema::validator_for(values_schema()).expect("schema compiles");
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let validator = VALIDATOR
+        .get_or_init(|| jsonschema::validator_for(values_schema()).expect("schema compiles"));
     let mut out: Vec<String> = validator
         .iter_errors(instance)
         .map(|e| {
