@@ -224,6 +224,8 @@ def main():
     ap.add_argument("--sizes", default="100,1000,10000")
     ap.add_argument("--scenarios", default="all,one")
     ap.add_argument("--kustomize-timeout", type=float, default=300)
+    ap.add_argument("--sections", default="validate,post-render", help="which sections to run")
+    ap.add_argument("--baseline", help="another mcp-chart build, timed beside it in the validate section")
     ap.add_argument("--budget", type=float, default=5.0, help="seconds of timed runs per cell")
     ap.add_argument("--out", required=True)
     ap.add_argument("--work", required=True)
@@ -238,7 +240,7 @@ def main():
     failures = []
     started = datetime.datetime.now(datetime.timezone.utc)
     load_start = load_avg()
-    rows_v, rows_p = [], []
+    rows_v, rows_p, rows_b = [], [], []
     results = {"validate": [], "post_render": []}
 
     def checked(m):
@@ -252,10 +254,16 @@ def main():
     chart = REPO / "charts/mcp-server"
     files = [REPO / "examples/python-aws-docs.yaml", REPO / "examples/stdio-gateway-named-servers.yaml"]
     load_v = load_avg()
-    for f in files:
+    sections = args.sections.split(",")
+    for f in files if "validate" in sections else []:
         rel = f.relative_to(REPO)
         print(f"validate {rel} (load {load_avg()})", file=sys.stderr)
         ours = checked(Measure("mcp-chart validate", [args.mcp_chart, "validate", "-f", str(f)]).run(runs, budget))
+        if args.baseline:
+            base = checked(Measure("baseline validate", [args.baseline, "validate", "-f", str(f)]).run(runs, budget))
+            speedup = base.median / ours.median if base.median and ours.median else None
+            rows_b.append(f"| `{rel}` | {base.cell()} ({len(base.times)}) | {ours.cell()} ({len(ours.times)}) "
+                          f"| {fmt_ratio(speedup)} |")
         cj = checked(
             Measure("check-jsonschema", [args.check_jsonschema, "--schemafile", str(schema), str(f)]).run(
                 runs, budget
@@ -277,7 +285,7 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     growth = {}
     load_p = load_avg()
-    for scenario in args.scenarios.split(","):
+    for scenario in args.scenarios.split(",") if "post-render" in sections else []:
         kustomize_gave_up = False
         for n in sizes:
             d = work / f"{scenario}-{n}"
@@ -378,6 +386,9 @@ def main():
         "| --- | --- | --- | --- | --- | --- |",
         *rows_v,
         "",
+        *([f"Against the baseline build `{args.baseline}`, timed in the same run:", "",
+           "| values file | baseline | this build | baseline ÷ this build |", "| --- | --- | --- | --- |",
+           *rows_b, ""] if rows_b else []),
         "## post-render",
         "",
         "`all`: every release in the stream carries the chart's annotation, so every workload gets the "

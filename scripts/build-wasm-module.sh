@@ -38,15 +38,12 @@ done
 mkdir -p "$OUT"
 
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-# A target dir of its own: the getrandom cfg below changes every wasm32
-# artifact, and sharing target/ with the playground's wasm-release build would
-# make each rebuild the other's dependencies.
+# A target dir of its own, so that this build and the playground's
+# wasm-release build (other features of the same crates) do not invalidate
+# each other. Nothing in the module's graph needs randomness (getrandom left
+# with the jsonschema crate), so the module imports nothing.
 export CARGO_TARGET_DIR="$TARGET_DIR/wasm-engine"
 BUILT="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
-
-# getrandom's `custom` backend (crates/mcp-chart-module/src/entropy.rs) instead
-# of its JavaScript one, so that the modules import nothing.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='--cfg getrandom_backend="custom"'
 
 build() { # PACKAGE FEATURES ARTIFACT DEST
   cargo rustc -q -p "$1" --lib --crate-type cdylib --target wasm32-unknown-unknown \

@@ -51,8 +51,13 @@ const examplesPlugin = {
     build.onLoad({ filter: /.*/, namespace: 'examples' }, async () => {
       const examples = await loadExamples();
       const manifests = await loadManifests(examples);
+      // The chart's defaults (the same file the core embeds), to show the
+      // source line of a diagnostic located there.
+      const chartValues = await readFile(join(repo, 'charts', 'mcp-server', 'values.yaml'), 'utf8');
       return {
-        contents: `export const examples = ${JSON.stringify(examples)};\nexport const manifests = ${JSON.stringify(manifests)};\n`,
+        contents:
+          `export const examples = ${JSON.stringify(examples)};\nexport const manifests = ${JSON.stringify(manifests)};\n` +
+          `export const chartValues = ${JSON.stringify(chartValues)};\n`,
         loader: 'js',
         watchFiles: [],
       };

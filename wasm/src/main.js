@@ -11,12 +11,14 @@ import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { autocompletion } from '@codemirror/autocomplete';
 
 import init, * as core from '../pkg/mcp_chart_wasm.js';
-import { examples, manifests as exampleManifests } from 'virtual:examples';
+import { examples, manifests as exampleManifests, chartValues } from 'virtual:examples';
 import { locate, indentAfter, ITEM } from './yaml-path.js';
 import { helpFor, keysAt, valuesAt, schemaAt, shapeOf } from './schema-help.js';
 import { encodeState, decodeState } from './url-state.js';
 
 const VALUES_NAME = 'values.yaml';
+const CHART_DEFAULTS = 'charts/mcp-server/values.yaml';
+const DEFAULT_EXAMPLE = 'stdio-gateway-named-servers';
 const $ = (sel) => document.querySelector(sel);
 
 const app = {
@@ -93,6 +95,28 @@ function validateNow() {
 }
 const validateSoon = debounce(validateNow, 150);
 
+/**
+ * The source text a diagnostic outside the editor points at (the chart's
+ * default values.yaml, a --set line), with a caret under the column, as the
+ * CLI prints it.
+ */
+function snippet(d) {
+  if (d.line === null || d.file === null) return null;
+  let lines;
+  if (d.file === CHART_DEFAULTS) lines = chartValues.split('\n');
+  else if (/^--set(-string)? /.test(d.file)) lines = [d.file.replace(/^--set(-string)? /, '')];
+  else return null;
+  const text = lines[d.line - 1];
+  if (text === undefined) return null;
+  const width = String(d.line).length;
+  const shown = [];
+  const gutter = (n) => `${String(n).padStart(width)} | `;
+  if (d.line > 1 && d.file === CHART_DEFAULTS) shown.push(gutter(d.line - 1) + lines[d.line - 2]);
+  shown.push(gutter(d.line) + text);
+  shown.push(' '.repeat(width) + ' | ' + ' '.repeat(Math.max((d.column ?? 1) - 1, 0)) + '^');
+  return el('pre', { class: 'snippet', text: shown.join('\n') });
+}
+
 function showDiagnostics(result) {
   const view = app.valuesView;
   const doc = view.state.doc;
@@ -137,6 +161,7 @@ function showDiagnostics(result) {
       el('code', { class: 'code', text: d.code }),
       el('div', { class: 'msg', text: d.message }),
       d.help ? el('div', { class: 'help', text: d.help }) : null,
+      here ? null : snippet(d),
     );
     if (here) {
       const jump = () => {
@@ -381,6 +406,8 @@ function postRenderNow() {
     }
     problems.append(item);
   }
+  showPreviewSource(manifests);
+  saveState();
   $('#postrender-summary').textContent = result.ok
     ? `${result.summary.changed.length} of ${result.summary.documents} documents changed` +
       (result.summary.documentsOut > result.summary.documents ? `, ${result.summary.documentsOut - result.summary.documents} added` : '') +
@@ -388,6 +415,44 @@ function postRenderNow() {
     : 'refused: no output';
 }
 const postRenderSoon = debounce(postRenderNow, 250);
+
+/** The example whose rendered output `manifests` is, if any. */
+function previewExample(manifests) {
+  return Object.keys(exampleManifests).find((name) => exampleManifests[name] === manifests) ?? null;
+}
+
+/** Says plainly what the preview's input is: which example's Helm output, or pasted text. */
+function showPreviewSource(manifests) {
+  const from = previewExample(manifests);
+  const label = $('#preview-source');
+  label.replaceChildren();
+  if (manifests.trim() === '') {
+    label.dataset.source = 'empty';
+    label.append('Empty: paste the output of ', el('code', { text: 'helm template' }), ' for your values.');
+    return;
+  }
+  if (from === null) {
+    label.dataset.source = 'pasted';
+    label.append('Your pasted ', el('code', { text: 'helm template' }), ' output.');
+    return;
+  }
+  label.dataset.source = from;
+  const example = examples.find((e) => e.name === from);
+  const current = app.valuesView.state.doc.toString();
+  label.append(el('code', { text: 'helm template' }), ' output of example ', el('strong', { text: from }), '.');
+  if (!example || example.text !== current || setArgs().length) {
+    label.classList.add('stale');
+    label.append(
+      ' Not rendered from the values in the editor (Helm cannot run here): paste ',
+      el('code', { text: 'helm template' }),
+      ' output of your values, or tick the option below to apply them with ',
+      el('code', { text: '--values' }),
+      '.',
+    );
+  } else {
+    label.classList.remove('stale');
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Schema help: hover and completion
@@ -475,11 +540,21 @@ function setValues(text, example) {
     chip.setAttribute('aria-pressed', String(chip.dataset.name === example));
   }
   const manifests = example && exampleManifests[example];
-  if (manifests) {
-    app.manifestsView.dispatch({ changes: { from: 0, to: app.manifestsView.state.doc.length, insert: manifests } });
-  }
+  if (manifests) setManifests(manifests);
   validateSoon.now();
   postRenderSoon.now();
+}
+
+function setManifests(text) {
+  const view = app.manifestsView;
+  if (view.state.doc.toString() !== text) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+}
+
+/** A notice above the editors (a link that cannot be read), with a close button. */
+function notice(message) {
+  const box = $('#notice');
+  box.replaceChildren(el('span', { text: message }), el('button', { type: 'button', class: 'close', 'aria-label': 'Close', onclick: () => (box.hidden = true) }, '×'));
+  box.hidden = false;
 }
 
 let savePending = null;
@@ -488,7 +563,15 @@ function saveState() {
   savePending = setTimeout(async () => {
     const values = app.valuesView.state.doc.toString();
     const example = app.example && examples.find((e) => e.name === app.example && e.text === values) ? app.example : null;
-    const hash = await encodeState({ example, values, sets: setArgs() });
+    const manifests = app.manifestsView.state.doc.toString();
+    const preview = previewExample(manifests);
+    const hash = await encodeState({
+      example,
+      values,
+      sets: setArgs(),
+      preview,
+      manifests: preview === null && manifests.trim() !== '' ? manifests : null,
+    });
     if (hash !== location.hash) history.replaceState(null, '', hash);
     document.body.dataset.savedHash = hash;
   }, 200);
@@ -500,15 +583,25 @@ async function restoreState() {
     state = await decodeState(location.hash);
   } catch (err) {
     console.warn('ignoring a damaged #fragment', err);
+    notice('This link could not be read (it is damaged or cut short), so its values are not shown: this is the default example. Ask for the link again, or paste the values.');
   }
   if (state) $('#sets').value = state.sets.join('\n');
   const byName = (name) => examples.find((e) => e.name === name);
+  if (state && state.example !== null && state.values === null && !byName(state.example)) {
+    notice(`This link names an example this playground does not have ("${state.example}"): showing the default example.`);
+  }
   if (state && state.values !== null) {
+    // The preview's input: what the link carries, else the default example's
+    // Helm output (labelled as such).
+    setManifests(state.manifests ?? exampleManifests[byName(state.preview)?.name ?? DEFAULT_EXAMPLE] ?? '');
     setValues(state.values, null);
   } else {
-    const ex = (state && byName(state.example)) || byName('stdio-gateway-named-servers') || examples[0];
+    const ex = (state && byName(state.example)) || byName(DEFAULT_EXAMPLE) || examples[0];
     setValues(ex.text, ex.name);
+    if (state && state.manifests !== null) setManifests(state.manifests);
+    else if (state && byName(state.preview)) setManifests(exampleManifests[state.preview]);
   }
+  postRenderSoon.now();
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 // The playground's state in the URL fragment, so that a link reproduces it:
 //   #ex=<example>                  an unmodified example
 //   #v=<base64url(deflate-raw(values))>&set=<arg>&set=<arg>
+// and the post-render preview's input:
+//   &pr=<example>                  that example's `helm template` output
+//   &m=<base64url(deflate-raw(manifests))>   pasted output
 // The fragment never reaches a server.
 
 function toBase64Url(bytes) {
@@ -37,20 +40,24 @@ export async function unpackText(packed) {
 }
 
 /**
- * The fragment for a state.
- * @param {{example?: string|null, values: string, sets: string[]}} state
+ * The fragment for a state. `preview` names the example whose Helm output is
+ * the preview's input (omitted when it is `example`'s own); `manifests` is
+ * pasted input (no example's).
+ * @param {{example?: string|null, values: string, sets: string[], preview?: string|null, manifests?: string|null}} state
  */
-export async function encodeState({ example, values, sets }) {
+export async function encodeState({ example, values, sets, preview = null, manifests = null }) {
   const params = new URLSearchParams();
   if (example) params.set('ex', example);
   else params.set('v', await packText(values));
   for (const s of sets) params.append('set', s);
+  if (manifests !== null) params.set('m', await packText(manifests));
+  else if (preview && preview !== example) params.set('pr', preview);
   return '#' + params.toString();
 }
 
 /**
  * The state in a fragment, or null when there is none.
- * @returns {Promise<{example: string|null, values: string|null, sets: string[]} | null>}
+ * @returns {Promise<{example: string|null, values: string|null, sets: string[], preview: string|null, manifests: string|null} | null>}
  */
 export async function decodeState(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -59,5 +66,7 @@ export async function decodeState(hash) {
     example: params.get('ex'),
     values: params.has('v') ? await unpackText(params.get('v')) : null,
     sets: params.getAll('set'),
+    preview: params.get('pr'),
+    manifests: params.has('m') ? await unpackText(params.get('m')) : null,
   };
 }

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../serve.mjs';
+import { encodeState } from '../src/url-state.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -40,10 +41,13 @@ before(async () => {
       '--disable-sync',
     ],
   });
-  // The page must work offline: refuse everything that is not the test server.
-  await context.route('**/*', (route) =>
-    route.request().url().startsWith(server.url) ? route.continue() : route.abort('blockedbyclient'),
-  );
+  // The page must work offline: refuse everything that is not the test server
+  // (or the built site as a file, for the file:// test).
+  const fileRoot = new URL(`file://${dist}/`).href;
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    return url.startsWith(server.url) || url.startsWith(fileRoot) ? route.continue() : route.abort('blockedbyclient');
+  });
 });
 
 after(async () => {
@@ -53,8 +57,9 @@ after(async () => {
 });
 
 /** A fresh page on `hash`, ready (wasm loaded, first validation done). */
-async function open(hash = '') {
+async function open(hash = '', viewport = null) {
   const page = await context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
   const errors = [];
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
@@ -190,13 +195,133 @@ describe('playground in Chromium', () => {
     await page.waitForFunction(() => location.hash.startsWith('#v=') && location.hash.includes('set=image.tag'));
     const url = page.url();
     const text = await editorText(page);
+    const manifests = await page.evaluate(() => window.playground.manifestsView.state.doc.toString());
     const again = await context.newPage();
     await again.goto(url);
     await again.waitForSelector('body[data-ready="true"]');
     assert.equal(await editorText(again), text);
     assert.equal(await again.inputValue('#sets'), 'image.tag=1.2.3');
     assert.equal(await again.locator('button.example.active').count(), 0);
+    // The post-render preview has the same input as the page the link came
+    // from, and says plainly whose Helm output it is.
+    assert.ok(manifests.length > 0);
+    assert.equal(await again.evaluate(() => window.playground.manifestsView.state.doc.toString()), manifests);
+    await again.click('#tab-postrender');
+    await again.waitForFunction(() => window.playground.outputView.state.doc.length > 0);
+    assert.doesNotMatch(await again.textContent('#postrender-summary'), /^0 of 0/);
+    const source = await again.textContent('#preview-source');
+    assert.match(source, /helm template output of example node-mcp-remote\./);
+    assert.match(source, /Not rendered from the values in the editor/);
     await again.close();
+    await page.close();
+  });
+
+  test('a link with pasted Helm output carries it; an old link without it says which example the preview shows', async () => {
+    const values = 'replicaCount: 2\n';
+    const manifests = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pasted\n';
+    const page = await open(await encodeState({ values, sets: [], manifests }));
+    assert.equal(await page.evaluate(() => window.playground.manifestsView.state.doc.toString()), manifests);
+    await page.click('#tab-postrender');
+    assert.equal(await page.getAttribute('#preview-source', 'data-source'), 'pasted');
+    await page.waitForFunction(() => window.playground.postRendered?.ok === true);
+    assert.match(await page.textContent('#postrender-summary'), /^0 of 1 documents changed/);
+    await page.close();
+    // A link made before the preview input was in links: the default example's output, named.
+    const old = await open(await encodeState({ values, sets: [] }));
+    await old.click('#tab-postrender');
+    await old.waitForFunction(() => window.playground.outputView.state.doc.length > 0);
+    assert.equal(await old.getAttribute('#preview-source', 'data-source'), 'stdio-gateway-named-servers');
+    assert.match(await old.textContent('#preview-source'), /Not rendered from the values in the editor/);
+    await old.close();
+  });
+
+  test('a link that cannot be read shows a notice, not silently the default example', async () => {
+    for (const hash of ['#v=AAAA', '#v=%%%not-base64', '#ex=no-such-example']) {
+      const page = await open(hash);
+      const notice = page.locator('#notice');
+      assert.ok(await notice.isVisible(), hash);
+      assert.match(await notice.textContent(), hash.startsWith('#ex') ? /does not have \("no-such-example"\)/ : /could not be read/);
+      assert.equal(await page.getAttribute('button.example.active', 'data-name'), 'stdio-gateway-named-servers');
+      await notice.locator('button.close').click();
+      assert.ok(!(await notice.isVisible()));
+      await page.close();
+    }
+    // A good link shows no notice.
+    const page = await open('#ex=node-mcp-remote');
+    assert.ok(!(await page.locator('#notice').isVisible()));
+    await page.close();
+  });
+
+  test('opened from file:// it says how to serve the page instead of loading forever', async () => {
+    const page = await context.newPage();
+    await page.goto(new URL(`file://${dist}/index.html`).href);
+    await page.waitForSelector('body[data-ready="file"]', { timeout: 10_000 });
+    const notice = await page.textContent('#notice');
+    assert.match(notice, /file:\/\//);
+    assert.match(notice, /wasm\/serve\.sh/);
+    assert.match(notice, /python3 -m http\.server/);
+    assert.equal(await page.textContent('#status'), 'needs a web server');
+    await page.close();
+  });
+
+  test('at 390 px wide the editor and the diagnostics are usable', async () => {
+    const page = await open('#ex=node-mcp-remote', { width: 390, height: 844 });
+    await clickLine(page, 'service:');
+    await afterValidation(page, () => page.keyboard.insertText('\n  prot: 80 # a typo with a long help line to wrap around'));
+    const layout = await page.evaluate(() => {
+      const editor = document.querySelector('#values-editor').getBoundingClientRect();
+      const lineHeight = window.playground.valuesView.defaultLineHeight;
+      const items = [...document.querySelectorAll('#diagnostics li.diag')].map((li) => {
+        const r = li.getBoundingClientRect();
+        const clipped = [...li.querySelectorAll('.msg, .help')].some((e) => e.scrollWidth > e.clientWidth + 1);
+        return { left: r.left, right: r.right, clipped };
+      });
+      const list = document.querySelector('#diagnostics');
+      return {
+        pageWidth: document.documentElement.scrollWidth,
+        editorHeight: editor.height,
+        editorWidth: editor.width,
+        lineHeight,
+        items,
+        listCut: list.scrollHeight > list.clientHeight + 1,
+      };
+    });
+    assert.ok(layout.pageWidth <= 390, `the page scrolls sideways: ${layout.pageWidth}px`);
+    assert.ok(layout.editorHeight >= 15 * layout.lineHeight, `editor shows ${layout.editorHeight / layout.lineHeight} lines`);
+    assert.ok(layout.editorWidth >= 340, `editor ${layout.editorWidth}px wide`);
+    assert.ok(layout.items.length > 0);
+    for (const item of layout.items) {
+      assert.ok(item.left >= 0 && item.right <= 390, `a diagnostic is cut off: ${JSON.stringify(item)}`);
+      assert.ok(!item.clipped, 'a diagnostic message is clipped');
+    }
+    assert.ok(!layout.listCut, 'the diagnostics list hides entries');
+    await page.screenshot({ path: join(out, 'playground-390.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('a warning located in the chart defaults shows its source line', async () => {
+    const values = 'transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n';
+    const page = await open(await encodeState({ values, sets: [] }));
+    const diag = page.locator('#diagnostics li.diag[data-code="cors-any-origin"]');
+    await diag.waitFor();
+    assert.match(await diag.locator('.loc').textContent(), /^charts\/mcp-server\/values\.yaml \d+:\d+$/);
+    const snippet = await diag.locator('pre.snippet').textContent();
+    assert.match(snippet, /\| {5}- "\*"\n/, snippet);
+    assert.match(snippet, /allowOrigins:/, 'the line before, for context');
+    assert.match(snippet, /\^$/);
+    await page.close();
+  });
+
+  test('--set: the help example fits the key, and every bad line is reported', async () => {
+    const page = await open('#ex=node-mcp-remote');
+    await afterValidation(page, () => page.fill('#sets', 'replicaCount=abc'));
+    const help = await page.locator('#diagnostics li.diag[data-code="schema-type"] .help').textContent();
+    assert.match(help, /--set replicaCount=1/);
+    assert.doesNotMatch(help, /3000/);
+    assert.match(await page.locator('#diagnostics li.diag[data-code="schema-type"] pre.snippet').textContent(), /replicaCount=abc\n +\| +\^/);
+    await afterValidation(page, () => page.fill('#sets', 'a.b\nreplicaCount=2\nx[z]=1'));
+    const bad = await page.locator('#diagnostics li.diag[data-code="set-syntax"] .loc').allTextContents();
+    assert.deepEqual(bad.map((l) => l.replace(/ \d+:\d+$/, '')), ['--set a.b', '--set x[z]=1']);
     await page.close();
   });
 

@@ -7,6 +7,7 @@
 
 pub mod defaults;
 pub mod embedded;
+pub mod json_schema;
 pub mod location;
 pub mod model;
 pub mod postrender;

@@ -16,8 +16,6 @@
 
 #[cfg(all(feature = "abi", target_arch = "wasm32"))]
 mod abi;
-#[cfg(target_arch = "wasm32")]
-mod entropy;
 mod ops;
 mod report;
 mod text;

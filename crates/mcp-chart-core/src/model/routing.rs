@@ -125,7 +125,7 @@ pub struct HttpRoute {
     /// Annotations of the HTTPRoute.
     pub annotations: StringMap,
     /// Gateways (and listeners) the route attaches to (Gateway API ParentReference).
-    pub parent_refs: Vec<OpenObject>,
+    pub parent_refs: Vec<ParentRef>,
     /// Host names the route matches.
     pub hostnames: Vec<String>,
     /// Route rules (Gateway API HTTPRouteRule). Rules without backendRefs get the
@@ -136,17 +136,46 @@ pub struct HttpRoute {
 
 impl Default for HttpRoute {
     fn default() -> Self {
-        let mut parent = OpenObject::new();
-        parent.insert("name".into(), "gateway".into());
-        parent.insert("sectionName".into(), "http".into());
         HttpRoute {
             enabled: false,
             annotations: StringMap::new(),
-            parent_refs: vec![parent],
+            parent_refs: vec![ParentRef {
+                name: "gateway".into(),
+                section_name: Some("http".into()),
+                ..ParentRef::default()
+            }],
             hostnames: vec!["mcp.example.local".into()],
             rules: Vec::new(),
         }
     }
+}
+
+/// A Gateway API ParentReference (`gateway.networking.k8s.io/v1`): the
+/// Gateway, and optionally its listener, that the route attaches to. Typed so
+/// that a misspelled key (`sectionname`) is an error instead of being passed
+/// to Kubernetes, which drops unknown fields and attaches to every listener.
+#[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ParentRef {
+    /// API group of the parent; unset means `gateway.networking.k8s.io`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Kind of the parent; unset means `Gateway`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Namespace of the parent; unset means the route's own namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Name of the parent (the Gateway).
+    pub name: String,
+    /// Listener of the Gateway to attach to, by name; unset means every
+    /// listener that allows the route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section_name: Option<String>,
+    /// Listener port to attach to; unset means every port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: Option<i64>,
 }
 
 /// A HorizontalPodAutoscaler for the Deployment.

@@ -202,6 +202,18 @@ fn run(files: &[(&str, &str)], sets: &[SetArg], mut diagnostics: Vec<Diagnostic>
     if !diagnostics.is_empty() {
         return Report::new(diagnostics, sources);
     }
+    // Every `--set` that does not parse, not only the first.
+    for (index, set) in sets.iter().enumerate() {
+        if let Err(ValuesError::Set {
+            column, message, ..
+        }) = set.check_syntax()
+        {
+            diagnostics.push(set_error(files, sets, index, column, &message));
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Report::new(diagnostics, sources);
+    }
     diagnostics.extend(warnings);
     // 2. The merge, as Helm does it.
     let sources_in: Vec<ValuesSource<'_>> = files
@@ -243,21 +255,7 @@ fn merge_error(error: &ValuesError, files: &[(&str, &str)], sets: &[SetArg]) -> 
             message,
         } => {
             let index = sets.iter().position(|s| &s.text == arg).unwrap_or(0);
-            let name = sets
-                .get(index)
-                .map_or_else(|| format!("--set {arg}"), SetArg::source_name);
-            Diagnostic::new(
-                "set-syntax",
-                Severity::Error,
-                format!("cannot parse `{name}`: {message}"),
-            )
-            .with_help("write `--set key.path=value`, `key.list[0]=value` or `key={a,b}`; escape `,` `.` `=` with `\\`")
-            .at(
-                1 + files.len() + index,
-                &name,
-                crate::location::Location::new(1, *column),
-                None,
-            )
+            set_error(files, sets, index, *column, message)
         }
         ValuesError::Yaml { source_name, error } => {
             let index = files
@@ -283,6 +281,31 @@ fn merge_error(error: &ValuesError, files: &[(&str, &str)], sets: &[SetArg]) -> 
             .at(index, source_name, *location, None)
         }
     }
+}
+
+/// `sets[index]` does not parse at `column`.
+fn set_error(
+    files: &[(&str, &str)],
+    sets: &[SetArg],
+    index: usize,
+    column: u32,
+    message: &str,
+) -> Diagnostic {
+    let name = sets
+        .get(index)
+        .map_or_else(String::new, SetArg::source_name);
+    Diagnostic::new(
+        "set-syntax",
+        Severity::Error,
+        format!("cannot parse `{name}`: {message}"),
+    )
+    .with_help("write `--set key.path=value`, `key.list[0]=value` or `key={a,b}`; escape `,` `.` `=` with `\\`")
+    .at(
+        1 + files.len() + index,
+        &name,
+        crate::location::Location::new(1, column),
+        None,
+    )
 }
 
 #[cfg(test)]
@@ -332,6 +355,30 @@ mod tests {
         assert_eq!((d.line, d.column), (Some(1), Some(14)));
         let r = validate(&[], &[SetArg::new("a.b")]);
         assert_eq!(r.diagnostics[0].code, "set-syntax");
+    }
+
+    #[test]
+    fn every_set_that_does_not_parse_is_reported() {
+        let r = validate(
+            &[],
+            &[
+                SetArg::new("a.b"),
+                SetArg::new("replicaCount=2"),
+                SetArg::new("x[z]=1"),
+            ],
+        );
+        let found: Vec<(&str, Option<&str>)> = r
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.file.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("set-syntax", Some("--set a.b")),
+                ("set-syntax", Some("--set x[z]=1")),
+            ]
+        );
     }
 
     #[test]

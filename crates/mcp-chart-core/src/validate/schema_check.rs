@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use jsonschema::error::ValidationErrorKind;
-use jsonschema::Validator;
 use serde_json::Value;
 
 use super::context::{child, describe, display_path, Ctx};
 use super::diagnostic::{Diagnostic, Severity};
 use super::suggest::closest;
+use crate::json_schema::{self, Kind};
 use crate::location::Location;
 use crate::yaml::HazardKind;
 
@@ -18,11 +17,13 @@ fn schema() -> &'static Value {
     crate::embedded::values_schema()
 }
 
-fn validator() -> Option<&'static Validator> {
-    static VALIDATOR: OnceLock<Option<Validator>> = OnceLock::new();
-    VALIDATOR
-        .get_or_init(|| jsonschema::validator_for(schema()).ok())
-        .as_ref()
+/// The schema, if the checker implements every keyword it uses (the tests
+/// hold the committed schema to that).
+fn checked_schema() -> Option<&'static Value> {
+    static SUPPORTED: OnceLock<bool> = OnceLock::new();
+    SUPPORTED
+        .get_or_init(|| json_schema::unsupported_keywords(schema()).is_empty())
+        .then(schema)
 }
 
 /// YAML 1.1 hazards by (source, start), to explain type errors they caused.
@@ -30,7 +31,7 @@ pub(crate) type HazardsAt<'h> = HashMap<(usize, Location), &'h HazardKind>;
 
 /// Schema diagnostics for the merged values.
 pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(validator) = validator() else {
+    let Some(schema) = checked_schema() else {
         out.push(Diagnostic::new(
             "schema-invalid",
             Severity::Error,
@@ -38,28 +39,29 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
         ));
         return;
     };
-    for error in validator.iter_errors(ctx.values) {
-        let pointer = error.instance_path().as_str().to_string();
-        let schema_path = error.schema_path().as_str().to_string();
-        let instance = error.instance().clone().into_owned();
+    for finding in json_schema::check(schema, ctx.values) {
+        let pointer = finding.instance_path;
+        let instance = finding.instance;
         let shown = display_path(ctx.values, &pointer);
-        match error.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
-                for key in unexpected {
+        match finding.kind {
+            Kind::AdditionalProperties { unexpected } => {
+                for key in &unexpected {
                     out.push(unknown_key(ctx, &pointer, key));
                 }
             }
-            ValidationErrorKind::Type { .. } | ValidationErrorKind::AnyOf { .. } => {
-                let expected = expected_types(parent_schema(&schema_path));
+            Kind::Type | Kind::AnyOf => {
+                let expected = expected_types(Some(finding.schema));
                 let message = format!(
                     "`{shown}`: expected {expected}, found {}",
-                    describe(&instance)
+                    describe(instance)
                 );
-                let help = type_help(ctx, &pointer, &instance, &expected, hazards)
-                    .unwrap_or_else(|| generic_type_help(&expected));
+                let help =
+                    type_help(ctx, &pointer, instance, &expected, hazards).unwrap_or_else(|| {
+                        generic_type_help(ctx, &pointer, &shown, &expected, finding.schema)
+                    });
                 out.push(ctx.diag("schema-type", &pointer, message).with_help(help));
             }
-            ValidationErrorKind::Enum { options } => {
+            Kind::Enum { options } => {
                 let choices: Vec<&str> = options
                     .as_array()
                     .map(|o| o.iter().filter_map(Value::as_str).collect())
@@ -71,7 +73,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
                     .join(", ");
                 let message = format!(
                     "`{shown}`: expected one of {listed}, found {}",
-                    describe(&instance)
+                    describe(instance)
                 );
                 let mut d = ctx.diag("schema-enum", &pointer, message);
                 if let Some(best) = instance
@@ -82,32 +84,29 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
                 }
                 out.push(d);
             }
-            ValidationErrorKind::Minimum { limit }
-            | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            Kind::Minimum { limit } => {
                 out.push(range(
                     ctx,
                     &pointer,
                     &shown,
-                    &instance,
+                    instance,
                     "less than the minimum",
                     limit,
-                    &schema_path,
+                    finding.schema,
                 ));
             }
-            ValidationErrorKind::Maximum { limit }
-            | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            Kind::Maximum { limit } => {
                 out.push(range(
                     ctx,
                     &pointer,
                     &shown,
-                    &instance,
+                    instance,
                     "greater than the maximum",
                     limit,
-                    &schema_path,
+                    finding.schema,
                 ));
             }
-            ValidationErrorKind::Required { property } => {
-                let name = property.as_str().unwrap_or_default();
+            Kind::Required { property: name } => {
                 out.push(
                     ctx.diag(
                         "schema-required",
@@ -115,12 +114,6 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
                         format!("`{shown}`: the key `{name}` is required"),
                     )
                     .with_help(format!("add `{name}:` to this map")),
-                );
-            }
-            _ => {
-                out.push(
-                    ctx.diag("schema-invalid", &pointer, format!("`{shown}`: {error}"))
-                        .with_help("`mcp-chart schema` prints what every key accepts"),
                 );
             }
         }
@@ -134,7 +127,7 @@ fn range(
     instance: &Value,
     relation: &str,
     limit: &Value,
-    schema_path: &str,
+    bounds: &Value,
 ) -> Diagnostic {
     let last = pointer.rsplit('/').next().unwrap_or_default();
     let is_port = last == "port" || last.ends_with("Port");
@@ -148,9 +141,8 @@ fn range(
         pointer,
         format!("`{shown}`: {instance} is {relation} {limit}"),
     );
-    let bounds = parent_schema(schema_path);
-    let min = bounds.and_then(|b| b.get("minimum"));
-    let max = bounds.and_then(|b| b.get("maximum"));
+    let min = bounds.get("minimum");
+    let max = bounds.get("maximum");
     let help = match (min, max) {
         _ if is_port => "ports are numbers from 1 to 65535".to_string(),
         (Some(lo), Some(hi)) => format!("use a number from {lo} to {hi}"),
@@ -161,10 +153,33 @@ fn range(
     d.with_help(help)
 }
 
-/// What to write, by expected type.
-fn generic_type_help(expected: &str) -> String {
+/// What to write, by expected type. A whole-number example is the key's own
+/// default (or minimum), so `replicaCount` is not told "such as `3000`"; a
+/// value from `--set` is shown as the `--set` to pass.
+fn generic_type_help(
+    ctx: &Ctx<'_>,
+    pointer: &str,
+    shown: &str,
+    expected: &str,
+    schema: &Value,
+) -> String {
+    let from_set = ctx
+        .origin(pointer)
+        .and_then(|o| ctx.source_name(o.source))
+        .is_some_and(|n| n.starts_with("--set"));
     match expected {
-        "integer" => "write a whole number without quotes, such as `3000`".to_string(),
+        "integer" => {
+            let example = [schema.get("default"), schema.get("minimum")]
+                .into_iter()
+                .flatten()
+                .find_map(Value::as_i64)
+                .unwrap_or(1);
+            if from_set {
+                format!("pass a whole number, such as `--set {shown}={example}`")
+            } else {
+                format!("write a whole number without quotes, such as `{example}`")
+            }
+        }
         "number" => "write a number without quotes".to_string(),
         "string" => "write text; quote it when it looks like a number or a boolean".to_string(),
         "boolean" => "write `true` or `false`".to_string(),
@@ -172,12 +187,6 @@ fn generic_type_help(expected: &str) -> String {
         "a map" => "write `key: value` lines indented under this key, or `{}` for none".to_string(),
         other => format!("write {other} here"),
     }
-}
-
-/// The schema object that holds the failing keyword.
-fn parent_schema(schema_path: &str) -> Option<&'static Value> {
-    let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
-    schema().pointer(parent)
 }
 
 /// `integer`, `string or null`, `string, number or boolean` from a schema object.
@@ -368,6 +377,44 @@ mod tests {
         let r = run("service:\n  zzzzzz: 80\n");
         let d = with_code(&r, "unknown-key");
         assert_eq!(d[0].help.as_deref(), Some("allowed keys here: type, port"));
+    }
+
+    #[test]
+    fn http_route_parent_refs_are_gateway_api_parent_references() {
+        let r = run("httpRoute:\n  parentRefs:\n  - name: gw\n    sectionname: http\n");
+        let d = with_code(&r, "unknown-key");
+        assert_eq!((d[0].line, d[0].column), (Some(4), Some(5)));
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `sectionName`?"));
+        let r = run("httpRoute:\n  parentRefs:\n  - sectionName: http\n    port: 0\n");
+        assert_eq!(
+            with_code(&r, "schema-required")[0].message,
+            "`httpRoute.parentRefs[0]`: the key `name` is required"
+        );
+        assert_eq!(with_code(&r, "port-range").len(), 1);
+        let full =
+            "httpRoute:\n  parentRefs:\n  - {group: gateway.networking.k8s.io, kind: Gateway, \
+                    namespace: infra, name: gw, sectionName: https, port: 443}\n";
+        assert!(
+            run(full).diagnostics.is_empty(),
+            "{:?}",
+            run(full).diagnostics
+        );
+    }
+
+    #[test]
+    fn a_set_type_error_suggests_a_set_with_the_keys_own_default() {
+        use crate::validate::validate;
+        use crate::values::SetArg;
+        let r = validate(&[], &[SetArg::new("replicaCount=abc")]);
+        assert_eq!(
+            r.diagnostics[0].help.as_deref(),
+            Some("pass a whole number, such as `--set replicaCount=1`")
+        );
+        let r = run("service:\n  port: many\n");
+        assert_eq!(
+            r.diagnostics[0].help.as_deref(),
+            Some("write a whole number without quotes, such as `3000`")
+        );
     }
 
     #[test]

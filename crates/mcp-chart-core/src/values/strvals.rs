@@ -47,6 +47,12 @@ impl SetArg {
         };
         format!("{flag} {}", self.text)
     }
+
+    /// Whether the argument parses (the merge stops at the first one that
+    /// does not; validation reports every one).
+    pub fn check_syntax(&self) -> Result<(), ValuesError> {
+        parse(self).map(|_| ())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
