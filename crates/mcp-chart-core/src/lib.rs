@@ -6,6 +6,7 @@
 //! no processes, no clock, so it builds for native targets and WebAssembly alike.
 
 pub mod defaults;
+pub mod display;
 pub mod embedded;
 pub mod json_schema;
 pub mod location;

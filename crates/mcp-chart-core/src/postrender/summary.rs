@@ -289,7 +289,8 @@ impl InjectionSummary {
                 let _ = writeln!(out, "  - {note}");
             }
         }
-        out
+        // Values reach this text: no control character reaches the terminal.
+        crate::display::visible_controls(&out, true).into_owned()
     }
 }
 

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use mcp_chart_core::display::visible_controls;
 use mcp_chart_core::location::Location;
 use mcp_chart_core::validate::{Diagnostic, Report, SourceKind, SourceText};
 
@@ -65,7 +66,13 @@ fn diagnostic(
     snippet: Option<Snippet>,
     out: &mut String,
 ) {
-    let _ = writeln!(out, "{}[{}]: {}", d.severity, d.code, d.message);
+    let _ = writeln!(
+        out,
+        "{}[{}]: {}",
+        d.severity,
+        d.code,
+        visible_controls(&d.message, false)
+    );
     let location = d.location();
     let snippet = match (source, location) {
         (Some(s), Some(at)) if s.kind == SourceKind::Set => Some(set_snippet(s, at, d.end)),
@@ -75,16 +82,32 @@ fn diagnostic(
     let pad = " ".repeat(width);
     if let (Some(s), Some(at)) = (source, location) {
         if s.kind == SourceKind::Set {
-            let _ = writeln!(out, "{pad}--> {} (column {})", s.name, at.column);
+            let _ = writeln!(
+                out,
+                "{pad}--> {} (column {})",
+                visible_controls(&s.name, false),
+                at.column
+            );
         } else {
-            let _ = writeln!(out, "{pad}--> {}:{}:{}", s.name, at.line, at.column);
+            let _ = writeln!(
+                out,
+                "{pad}--> {}:{}:{}",
+                visible_controls(&s.name, false),
+                at.line,
+                at.column
+            );
         }
     } else if let Some(file) = &d.file {
-        let _ = writeln!(out, "{pad}--> {file}");
+        let _ = writeln!(out, "{pad}--> {}", visible_controls(file, false));
     }
     if let Some(s) = snippet {
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{:>width$} | {}", s.gutter, s.line);
+        let _ = writeln!(
+            out,
+            "{:>width$} | {}",
+            s.gutter,
+            visible_controls(&s.line, false)
+        );
         let _ = writeln!(
             out,
             "{pad} | {}{}",
@@ -93,7 +116,7 @@ fn diagnostic(
         );
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "{pad} = help: {help}");
+        let _ = writeln!(out, "{pad} = help: {}", visible_controls(help, false));
     }
 }
 
