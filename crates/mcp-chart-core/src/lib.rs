@@ -5,8 +5,10 @@
 //! validator and the post-renderer. It takes text and returns values: no I/O,
 //! no processes, no clock, so it builds for native targets and WebAssembly alike.
 
+pub mod chart;
 pub mod defaults;
 pub mod embedded;
+pub mod gateway;
 pub mod location;
 pub mod model;
 pub mod postrender;

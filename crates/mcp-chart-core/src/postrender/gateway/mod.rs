@@ -1,16 +1,15 @@
 //! Stdio gateway injection: the gateway container (mcp-proxy) takes the stdio
 //! server container's place in the pod and spawns the server(s) itself.
 //!
-//! - `args.rs`: mcp-proxy's argv and the default server, `$` handling.
-//! - `servers.rs`: named servers and servers.json.
+//! What the gateway runs is built by [`crate::gateway::build`] (the same
+//! function `validate` runs); this module writes it into the workload.
+//!
 //! - `configmap.rs`: the generated ConfigMap.
 //! - `probes.rs`: default probes.
 //! - this file: the container and pod changes.
 
-pub mod args;
 pub mod configmap;
 pub mod probes;
-pub mod servers;
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -19,8 +18,8 @@ use crate::model::StdioGateway;
 
 use super::error::Problem;
 use super::summary::{GatewaySummary, NamedServerSummary};
-use args::{check_no_nul, default_server, k8s_literal, proxy_args, rendered_argv, SERVERS_DIR};
-use servers::{named_servers, servers_json};
+use crate::gateway::argv::rendered_argv;
+use crate::gateway::{build, SERVERS_DIR};
 
 /// Name of the gateway container.
 pub const GATEWAY_CONTAINER: &str = "mcp-gateway";
@@ -125,65 +124,19 @@ pub fn inject(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let mut notes = Vec::new();
 
     // What the gateway runs.
-    let rendered = rendered_argv(&original, &who)?;
-    let default = default_server(gateway, &rendered, &who)?;
-    let entries = named_servers(gateway)?;
-    if default.is_none() && !entries.iter().any(|e| e.enabled) {
-        let mut message = "nothing to serve: set transport.stdioGateway.server.command or at \
-                           least one enabled named server (servers or namedServersJson)"
-            .to_string();
-        if let Some(note) = &rendered.note {
-            message.push_str("; ");
-            message.push_str(note);
-        }
-        return Err(Problem::Gateway { message });
-    }
-    if default.is_none() {
-        if let Some(note) = &rendered.note {
-            notes.push(note.clone());
-        }
-    }
-    let proxy = proxy_args(gateway, !entries.is_empty())?;
-
-    // Setup steps: the gateway's own, then the server's when its argv is used.
-    let mut steps = Vec::new();
-    for (i, step) in gateway.pre_start.iter().enumerate() {
-        check_no_nul(&format!("transport.stdioGateway.preStart[{i}]"), step)?;
-        steps.push(k8s_literal(step));
-    }
-    if let (Some(d), Some(server_steps)) = (&default, &rendered.steps) {
-        if d.rendered {
-            steps.push(server_steps.clone());
-            notes.push(format!(
-                "the setup steps of container {who:?} run in the gateway container before the \
-                 proxy, since the gateway runs that container's command"
-            ));
-        }
-    }
-    let mut full_args = proxy.clone();
-    if let Some(d) = &default {
-        full_args.push("--".into());
-        full_args.extend(d.argv.iter().cloned());
-    }
-    let (command, args): (Vec<String>, Option<Vec<String>>) = if steps.is_empty() {
-        (vec!["mcp-proxy".into()], Some(full_args))
-    } else {
-        // The blank line keeps a last step that ends in `\` from continuing
-        // onto the exec line (the proxy would then never start).
-        let script = format!("set -e\n{}\n\nexec \"$$@\"", steps.join("\n"));
-        let mut command = vec![
-            "sh".into(),
-            "-c".into(),
-            script,
-            "sh".into(),
-            "mcp-proxy".into(),
-        ];
-        command.extend(full_args);
-        (command, None)
-    };
+    let rendered = rendered_argv(&original, &who).map_err(|message| Problem::Shape { message })?;
+    let spec = build(gateway, &rendered).map_err(Problem::Values)?;
+    let notes = spec.notes.clone();
+    let (command, args, steps, proxy) = (
+        spec.command.clone(),
+        spec.args.clone(),
+        spec.setup_steps.clone(),
+        spec.proxy_args.clone(),
+    );
+    let default = spec.default_server.clone();
+    let entries = spec.named_servers.clone();
 
     // Clashes with the rest of the pod.
     let old_ports = ports_of(&original);
@@ -235,9 +188,14 @@ pub fn inject(
         json!([{"name": PORT_NAME, "containerPort": gateway.port, "protocol": "TCP"}]),
     );
     let container_who = format!("container {who:?}");
-    if !gateway.env.is_empty() {
-        array_mut(&mut c, "env", &container_who)?
-            .extend(gateway.env.iter().cloned().map(Value::Object));
+    if !gateway.env.is_empty() || !spec.env.is_empty() {
+        let env = array_mut(&mut c, "env", &container_who)?;
+        env.extend(gateway.env.iter().cloned().map(Value::Object));
+        env.extend(
+            spec.env
+                .iter()
+                .map(|(name, value)| json!({"name": name, "value": value})),
+        );
     }
     if !gateway.env_from.is_empty() {
         array_mut(&mut c, "envFrom", &container_who)?
@@ -275,8 +233,7 @@ pub fn inject(
         ..GatewaySummary::default()
     };
     let mut config_map = None;
-    if !entries.is_empty() {
-        let json_text = servers_json(&entries);
+    if let Some(json_text) = spec.servers_json.clone() {
         let checksum = hex(&Sha256::digest(json_text.as_bytes()));
         let cm_name = configmap::config_map_name(workload_name);
         let mounts = array_mut(&mut c, "volumeMounts", &container_who)?;

@@ -1,6 +1,7 @@
 //! Semantic rules: what the schema cannot express. Each rule reads the merged
 //! values and reports located diagnostics through [`Ctx`].
 
+mod build;
 mod env;
 mod gateway;
 mod ingress;
@@ -15,9 +16,10 @@ use super::diagnostic::Diagnostic;
 
 /// Runs every semantic rule.
 pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let servers = servers::NamedServers::read(ctx, out);
+    let servers = servers::NamedServers::read(ctx);
     modes::check(ctx, out);
     gateway::check(ctx, &servers, out);
+    build::check(ctx, &servers, out);
     servers::check(ctx, &servers, out);
     env::check(ctx, &servers, out);
     ports::check(ctx, &servers, out);
