@@ -19,7 +19,7 @@ use crate::model::StdioGateway;
 use super::error::Problem;
 use super::summary::{GatewaySummary, NamedServerSummary};
 use crate::gateway::argv::rendered_argv;
-use crate::gateway::{build, SERVERS_DIR};
+use crate::gateway::{build, GatewaySpec, SERVERS_DIR};
 
 /// Name of the gateway container.
 pub const GATEWAY_CONTAINER: &str = "mcp-gateway";
@@ -125,21 +125,61 @@ pub fn inject(
         .unwrap_or_default()
         .to_string();
 
-    // What the gateway runs.
+    // What the gateway runs: the one builder `validate` runs too.
     let rendered = rendered_argv(&original, &who).map_err(|message| Problem::Shape { message })?;
     let spec = build(gateway, &rendered).map_err(Problem::Values)?;
-    let notes = spec.notes.clone();
-    let (command, args, steps, proxy) = (
-        spec.command.clone(),
-        spec.args.clone(),
-        spec.setup_steps.clone(),
-        spec.proxy_args.clone(),
-    );
-    let default = spec.default_server.clone();
-    let entries = spec.named_servers.clone();
+    check_clashes(containers, index, gateway.port)?;
+    let mut c = gateway_container(&original, &who, gateway, &spec)?;
+    let mut summary = gateway_summary(&who, gateway, &spec);
+    summary.probes_added = c.1;
+    summary.probes_kept = c.2;
 
-    // Clashes with the rest of the pod.
-    let old_ports = ports_of(&original);
+    // Named servers: mount, volume, checksum, ConfigMap.
+    let servers = match &spec.servers_json {
+        Some(json_text) => {
+            let checksum = hex(&Sha256::digest(json_text.as_bytes()));
+            let cm_name = configmap::config_map_name(workload_name);
+            mount_servers(&mut c.0, &who)?;
+            summary.config_map = Some(cm_name.clone());
+            summary.servers_json = Some(json_text.clone());
+            summary.servers_checksum = Some(checksum.clone());
+            Some((cm_name, json_text.clone(), checksum))
+        }
+        None => None,
+    };
+    let pod = pod_spec_mut(workload)?;
+    if let Some(Value::Array(containers)) = pod.get_mut("containers") {
+        if let Some(slot) = containers.get_mut(index) {
+            *slot = Value::Object(canonical_order(c.0));
+        }
+    }
+    let config_map = match servers {
+        Some((cm_name, json_text, checksum)) => {
+            add_servers_volume(workload, &cm_name, checksum)?;
+            let workload_meta = workload
+                .get("metadata")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            Some(configmap::config_map(
+                &cm_name,
+                &workload_meta,
+                helm4_filename,
+                &json_text,
+            ))
+        }
+        None => None,
+    };
+    Ok(Injected {
+        summary,
+        config_map,
+        old_ports: ports_of(&original),
+        notes: spec.notes,
+    })
+}
+
+/// Refuses a pod whose other containers hold the gateway's name or port.
+fn check_clashes(containers: &[Value], index: usize, port: i64) -> Result<(), Problem> {
     for (i, other) in containers.iter().enumerate() {
         if i == index {
             continue;
@@ -150,20 +190,28 @@ pub fn inject(
                 message: format!("the pod already has a container named {GATEWAY_CONTAINER:?}"),
             });
         }
-        for port in ports_of(other.as_object().unwrap_or(&Map::new())) {
-            if port.name.as_deref() == Some(PORT_NAME) || port.number == Some(gateway.port) {
+        for p in ports_of(other.as_object().unwrap_or(&Map::new())) {
+            if p.name.as_deref() == Some(PORT_NAME) || p.number == Some(port) {
                 return Err(Problem::Conflict {
                     message: format!(
-                        "container {other_name:?} already uses the port name {PORT_NAME:?} or port {} \
-                         that the gateway needs",
-                        gateway.port
+                        "container {other_name:?} already uses the port name {PORT_NAME:?} or port {port} \
+                         that the gateway needs"
                     ),
                 });
             }
         }
     }
+    Ok(())
+}
 
-    // The gateway container, in the server container's place.
+/// The gateway container, made from the server container it replaces; with
+/// the probes added and kept.
+fn gateway_container(
+    original: &Map<String, Value>,
+    who: &str,
+    gateway: &StdioGateway,
+    spec: &GatewaySpec,
+) -> Result<(Map<String, Value>, Vec<String>, Vec<String>), Problem> {
     let mut c = original.clone();
     c.insert("name".into(), json!(GATEWAY_CONTAINER));
     c.insert("image".into(), json!(gateway.image));
@@ -171,8 +219,8 @@ pub fn inject(
         "imagePullPolicy".into(),
         serde_json::to_value(gateway.pull_policy).unwrap_or(Value::Null),
     );
-    c.insert("command".into(), json!(command));
-    match &args {
+    c.insert("command".into(), json!(spec.command));
+    match &spec.args {
         Some(args) => {
             c.insert("args".into(), json!(args));
         }
@@ -204,21 +252,24 @@ pub fn inject(
     if !gateway.resources.is_empty() {
         c.insert("resources".into(), Value::Object(gateway.resources.clone()));
     }
-    let (probes_added, probes_kept) = probes::add_default_probes(&mut c);
+    let (added, kept) = probes::add_default_probes(&mut c);
+    Ok((c, added, kept))
+}
 
-    // Named servers: ConfigMap, volume, mount, checksum.
-    let mut summary = GatewaySummary {
+fn gateway_summary(who: &str, gateway: &StdioGateway, spec: &GatewaySpec) -> GatewaySummary {
+    GatewaySummary {
         already_injected: false,
-        replaced_container: who.clone(),
+        replaced_container: who.to_string(),
         image: gateway.image.clone(),
         port: gateway.port,
-        command: command.clone(),
-        args: args.clone().unwrap_or_default(),
-        setup_steps: steps,
-        proxy_args: proxy,
-        default_server: default.as_ref().map(|d| d.argv.clone()),
-        default_server_source: default.as_ref().map(|d| d.source.clone()),
-        named_servers: entries
+        command: spec.command.clone(),
+        args: spec.args.clone().unwrap_or_default(),
+        setup_steps: spec.setup_steps.clone(),
+        proxy_args: spec.proxy_args.clone(),
+        default_server: spec.default_server.as_ref().map(|d| d.argv.clone()),
+        default_server_source: spec.default_server.as_ref().map(|d| d.source.clone()),
+        named_servers: spec
+            .named_servers
             .iter()
             .map(|e| NamedServerSummary {
                 name: e.name.clone(),
@@ -228,90 +279,66 @@ pub fn inject(
                 env: e.env.keys().cloned().collect(),
             })
             .collect(),
-        probes_added,
-        probes_kept,
         ..GatewaySummary::default()
-    };
-    let mut config_map = None;
-    if let Some(json_text) = spec.servers_json.clone() {
-        let checksum = hex(&Sha256::digest(json_text.as_bytes()));
-        let cm_name = configmap::config_map_name(workload_name);
-        let mounts = array_mut(&mut c, "volumeMounts", &container_who)?;
-        if mounts.iter().any(|m| {
-            m.get("name").and_then(Value::as_str) == Some(SERVERS_VOLUME)
-                || m.get("mountPath")
-                    .and_then(Value::as_str)
-                    .is_some_and(|p| p.trim_end_matches('/') == SERVERS_DIR)
-        }) {
-            return Err(Problem::Conflict {
-                message: format!(
-                    "container {who:?} already mounts something at {SERVERS_DIR} or a volume named {SERVERS_VOLUME:?}"
-                ),
-            });
-        }
-        mounts.push(json!({"name": SERVERS_VOLUME, "mountPath": SERVERS_DIR, "readOnly": true}));
-        summary.config_map = Some(cm_name.clone());
-        summary.servers_json = Some(json_text.clone());
-        summary.servers_checksum = Some(checksum.clone());
-        config_map = Some((cm_name, json_text, checksum));
     }
+}
 
-    let c = canonical_order(c);
-    let pod = pod_spec_mut(workload)?;
-    if let Some(Value::Array(containers)) = pod.get_mut("containers") {
-        if let Some(slot) = containers.get_mut(index) {
-            *slot = Value::Object(c);
-        }
+/// Mounts servers.json read-only into the gateway container.
+fn mount_servers(c: &mut Map<String, Value>, who: &str) -> Result<(), Problem> {
+    let mounts = array_mut(c, "volumeMounts", &format!("container {who:?}"))?;
+    if mounts.iter().any(|m| {
+        m.get("name").and_then(Value::as_str) == Some(SERVERS_VOLUME)
+            || m.get("mountPath")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.trim_end_matches('/') == SERVERS_DIR)
+    }) {
+        return Err(Problem::Conflict {
+            message: format!(
+                "container {who:?} already mounts something at {SERVERS_DIR} or a volume named {SERVERS_VOLUME:?}"
+            ),
+        });
     }
-    let mut config_map_value = None;
-    if let Some((cm_name, json_text, checksum)) = config_map {
-        let volumes = array_mut(pod, "volumes", "the pod")?;
-        if volumes
-            .iter()
-            .any(|v| v.get("name").and_then(Value::as_str) == Some(SERVERS_VOLUME))
-        {
-            return Err(Problem::Conflict {
-                message: format!("the pod already has a volume named {SERVERS_VOLUME:?}"),
-            });
-        }
-        volumes.push(json!({"name": SERVERS_VOLUME, "configMap": {"name": cm_name}}));
-        let template = workload
-            .pointer_mut("/spec/template")
-            .and_then(Value::as_object_mut)
-            .ok_or_else(|| shape("the workload has no spec.template map"))?;
-        let meta = template
-            .entry("metadata")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if meta.is_null() {
-            *meta = Value::Object(Map::new());
-        }
-        let meta = meta
-            .as_object_mut()
-            .ok_or_else(|| shape("spec.template.metadata is not a map"))?;
-        let annotations = meta
-            .entry("annotations")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if annotations.is_null() {
-            *annotations = Value::Object(Map::new());
-        }
-        annotations
-            .as_object_mut()
-            .ok_or_else(|| shape("spec.template.metadata.annotations is not a map"))?
-            .insert(CHECKSUM_ANNOTATION.into(), Value::String(checksum));
-        let workload_meta = workload
-            .get("metadata")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        config_map_value = Some((cm_name, json_text, workload_meta));
+    mounts.push(json!({"name": SERVERS_VOLUME, "mountPath": SERVERS_DIR, "readOnly": true}));
+    Ok(())
+}
+
+/// The pod's servers.json volume and the checksum annotation that rolls the
+/// pods when servers.json changes.
+fn add_servers_volume(workload: &mut Value, cm_name: &str, checksum: String) -> Result<(), Problem> {
+    let volumes = array_mut(pod_spec_mut(workload)?, "volumes", "the pod")?;
+    if volumes
+        .iter()
+        .any(|v| v.get("name").and_then(Value::as_str) == Some(SERVERS_VOLUME))
+    {
+        return Err(Problem::Conflict {
+            message: format!("the pod already has a volume named {SERVERS_VOLUME:?}"),
+        });
     }
-    Ok(Injected {
-        summary,
-        config_map: config_map_value
-            .map(|(name, text, meta)| configmap::config_map(&name, &meta, helm4_filename, &text)),
-        old_ports,
-        notes,
-    })
+    volumes.push(json!({"name": SERVERS_VOLUME, "configMap": {"name": cm_name}}));
+    let template = workload
+        .pointer_mut("/spec/template")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| shape("the workload has no spec.template map"))?;
+    let meta = template
+        .entry("metadata")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if meta.is_null() {
+        *meta = Value::Object(Map::new());
+    }
+    let meta = meta
+        .as_object_mut()
+        .ok_or_else(|| shape("spec.template.metadata is not a map"))?;
+    let annotations = meta
+        .entry("annotations")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if annotations.is_null() {
+        *annotations = Value::Object(Map::new());
+    }
+    annotations
+        .as_object_mut()
+        .ok_or_else(|| shape("spec.template.metadata.annotations is not a map"))?
+        .insert(CHECKSUM_ANNOTATION.into(), Value::String(checksum));
+    Ok(())
 }
 
 fn ports_of(container: &Map<String, Value>) -> Vec<OldPort> {

@@ -35,7 +35,14 @@ pub(crate) fn gateway_enabled(ctx: &Ctx<'_>) -> bool {
 
 /// `transport.type`, `http-sse` when unset.
 pub(crate) fn transport_type<'a>(ctx: &Ctx<'a>) -> &'a str {
-    ctx.str("/transport/type").unwrap_or("http-sse")
+    ctx.str("/transport/type")
+        .unwrap_or(crate::model::TransportType::default().as_str())
+}
+
+/// `mode`, the model's default when unset.
+pub(crate) fn mode<'a>(ctx: &Ctx<'a>) -> &'a str {
+    ctx.str("/mode")
+        .unwrap_or(crate::model::Mode::default().as_str())
 }
 
 /// The strings of the list at `pointer` (other items skipped).
