@@ -51,7 +51,11 @@ fn the_core_renders_what_helm_rendered_for_the_post_renderer() {
         .collect();
     dirs.sort();
     for dir in dirs {
-        let name = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let values = std::fs::read_to_string(dir.join("chart-values.yaml")).expect("values");
         let helm = std::fs::read_to_string(dir.join("input.yaml")).expect("input");
         let merged = merge(
@@ -80,5 +84,8 @@ fn the_core_renders_what_helm_rendered_for_the_post_renderer() {
         }
         checked += 1;
     }
-    assert!(checked >= 25, "expected the Helm-rendered fixtures, found {checked}");
+    assert!(
+        checked >= 25,
+        "expected the Helm-rendered fixtures, found {checked}"
+    );
 }

@@ -36,14 +36,25 @@ fn errors(report: &Report) -> Vec<String> {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| format!("{}@{}:{}", d.code, d.line.unwrap_or(0), d.column.unwrap_or(0)))
+        .map(|d| {
+            format!(
+                "{}@{}:{}",
+                d.code,
+                d.line.unwrap_or(0),
+                d.column.unwrap_or(0)
+            )
+        })
         .collect()
 }
 
 /// Both accept; returns the post-rendered stream.
 fn accepted(yaml: &str) -> String {
     let (report, rendered) = both(yaml);
-    assert!(report.valid, "validate refuses:\n{yaml}\n{:?}", report.diagnostics);
+    assert!(
+        report.valid,
+        "validate refuses:\n{yaml}\n{:?}",
+        report.diagnostics
+    );
     match rendered {
         Some(Ok(out)) => out.output,
         Some(Err(err)) => panic!("post-render refuses what validate accepts:\n{yaml}\n{err}"),
@@ -59,18 +70,22 @@ fn refused(yaml: &str) -> Vec<String> {
         "post-render accepts:\n{yaml}"
     );
     let errors = errors(&report);
-    assert!(!errors.is_empty(), "validate accepts what post-render refuses:\n{yaml}");
+    assert!(
+        !errors.is_empty(),
+        "validate accepts what post-render refuses:\n{yaml}"
+    );
     errors
 }
 
-const GW: &str = "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    allowOrigins: []\n";
+const GW: &str =
+    "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    allowOrigins: []\n";
 
 #[test]
 fn named_servers_json_with_only_a_url_is_refused_by_both() {
     let errors = refused(&format!(
         "{GW}    namedServersJson: '{{\"mcpServers\": {{\"remote\": {{\"url\": \"https://x/sse\"}}}}}}'\n"
     ));
-    assert_eq!(errors, ["named-servers-json-shape@6:38"]);
+    assert_eq!(errors, ["named-servers-json-shape@6:40"]);
 }
 
 #[test]
@@ -167,7 +182,14 @@ fn quoted(s: &str) -> String {
 }
 
 fn list(items: &[String]) -> String {
-    format!("[{}]", items.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", "))
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|s| quoted(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 #[derive(Debug, Clone)]
@@ -199,7 +221,12 @@ const JSONS: &[&str] = &[
 
 fn case() -> impl Strategy<Value = Case> {
     (
-        (0usize..3, 0usize..3, any::<bool>(), proptest::option::of(hostile())),
+        (
+            0usize..3,
+            0usize..3,
+            any::<bool>(),
+            proptest::option::of(hostile()),
+        ),
         (
             proptest::collection::vec(hostile(), 0..3),
             proptest::collection::vec((hostile(), hostile()), 0..2),
@@ -209,7 +236,11 @@ fn case() -> impl Strategy<Value = Case> {
         (
             proptest::collection::vec(
                 (
-                    prop_oneof![Just("docs".to_string()), Just("a b".to_string()), "[a-z]{1,4}"],
+                    prop_oneof![
+                        Just("docs".to_string()),
+                        Just("a b".to_string()),
+                        "[a-z]{1,4}"
+                    ],
                     proptest::option::of(hostile()),
                     proptest::collection::vec(hostile(), 0..2),
                     any::<bool>(),
@@ -222,7 +253,11 @@ fn case() -> impl Strategy<Value = Case> {
         ),
     )
         .prop_map(
-            |((mode, kind, enabled, command), (args, env, origins, pass_env), (servers, json, ingress, route))| Case {
+            |(
+                (mode, kind, enabled, command),
+                (args, env, origins, pass_env),
+                (servers, json, ingress, route),
+            )| Case {
                 mode,
                 kind,
                 enabled,
@@ -260,7 +295,11 @@ fn yaml(c: &Case) -> String {
     y.push_str(&format!("      args: {}\n", list(&c.args)));
     y.push_str("      env:\n");
     for (name, value) in &c.env {
-        y.push_str(&format!("        - name: {}\n          value: {}\n", quoted(name), quoted(value)));
+        y.push_str(&format!(
+            "        - name: {}\n          value: {}\n",
+            quoted(name),
+            quoted(value)
+        ));
     }
     if c.env.is_empty() {
         y.push_str("        []\n");
@@ -272,7 +311,10 @@ fn yaml(c: &Case) -> String {
             if let Some(command) = command {
                 y.push_str(&format!("        command: {}\n", quoted(command)));
             }
-            y.push_str(&format!("        args: {}\n        disabled: {disabled}\n", list(args)));
+            y.push_str(&format!(
+                "        args: {}\n        disabled: {disabled}\n",
+                list(args)
+            ));
         }
     }
     if let Some(j) = c.json {
@@ -299,7 +341,7 @@ proptest! {
         let text = yaml(&c);
         let (report, rendered) = both(&text);
         if report.valid {
-            match rendered {
+            match &rendered {
                 Some(Ok(_)) => {}
                 Some(Err(err)) => prop_assert!(false, "validate accepts, post-render refuses:\n{text}\n{err}"),
                 None => prop_assert!(false, "validate accepts, the chart does not render:\n{text}"),

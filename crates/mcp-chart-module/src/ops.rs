@@ -72,7 +72,11 @@ fn post_render(
     let rendered =
         postrender::post_render_bytes(input.as_bytes(), &options).map_err(|err| err.to_string())?;
     Ok(if check {
-        format!("{}{}", warnings_text(&warnings), rendered.summary.render_text())
+        format!(
+            "{}{}",
+            warnings_text(&warnings),
+            rendered.summary.render_text()
+        )
     } else {
         rendered.output
     })

@@ -330,7 +330,11 @@ fn a_bare_double_dash_and_a_dash_env_value_reach_the_server() {
         .args(&args)
         .env(
             "PATH",
-            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()),
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
         )
         .env("JAVA_TOOL_OPTIONS", &env_value)
         .env("SRV_OUT", work.join("srv.json"))

@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 /// The release name the sketch renders by default (the playground's fixtures use it too).
 pub const RELEASE: &str = "playground";
 
-const CHART_YAML: &str = include_str!("../../../charts/mcp-server/Chart.yaml");
+use crate::embedded::CHART_YAML;
 
 fn chart_field(key: &str) -> String {
     CHART_YAML

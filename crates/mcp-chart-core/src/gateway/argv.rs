@@ -196,7 +196,9 @@ pub fn default_server(
                     chosen.source
                 ),
             )
-            .with_help("set the executable of a stdio server; the gateway does not proxy remote servers"),
+            .with_help(
+                "set the executable of a stdio server; the gateway does not proxy remote servers",
+            ),
         );
     }
     if problems.len() > before {
@@ -240,11 +242,11 @@ pub fn proxy_args(
     named_servers: bool,
     problems: &mut Vec<GatewayProblem>,
 ) -> ProxyOptions {
-    let mut option = |pointer: String, value: &str, help: &str| {
+    fn option(problems: &mut Vec<GatewayProblem>, pointer: String, value: &str, help: &str) {
         if let Some(p) = option_value_problem(value) {
             problems.push(GatewayProblem::at(ARGUMENT, pointer, p).with_help(help));
         }
-    };
+    }
     if !(1..=65535).contains(&gateway.port) {
         problems.push(GatewayProblem::at(
             "port-range",
@@ -253,26 +255,30 @@ pub fn proxy_args(
         ));
     }
     option(
+        problems,
         format!("{GATEWAY}/host"),
         &gateway.host,
         "set the address mcp-proxy binds to, such as `0.0.0.0`",
     );
-    let mut out = ProxyOptions::default();
-    out.args = vec![
-        "--host".to_string(),
-        k8s_literal(&gateway.host),
-        "--port".to_string(),
-        gateway.port.to_string(),
-        if gateway.pass_environment {
-            "--pass-environment".to_string()
-        } else {
-            "--no-pass-environment".to_string()
-        },
-    ];
+    let mut out = ProxyOptions {
+        env: Vec::new(),
+        args: vec![
+            "--host".to_string(),
+            k8s_literal(&gateway.host),
+            "--port".to_string(),
+            gateway.port.to_string(),
+            if gateway.pass_environment {
+                "--pass-environment".to_string()
+            } else {
+                "--no-pass-environment".to_string()
+            },
+        ],
+    };
     if !gateway.allow_origins.is_empty() {
         out.args.push("--allow-origin".into());
         for (i, origin) in gateway.allow_origins.iter().enumerate() {
             option(
+                problems,
                 format!("{GATEWAY}/allowOrigins/{i}"),
                 origin,
                 "an origin is `scheme://host[:port]`, such as `https://app.example.com`, or `*`",
@@ -287,6 +293,7 @@ pub fn proxy_args(
     };
     if !cwd.0.is_empty() {
         option(
+            problems,
             format!("{GATEWAY}/{}", cwd.1),
             cwd.0,
             "write the directory as an absolute path, such as `/srv`",
@@ -430,11 +437,17 @@ mod tests {
         assert!(!out.args.contains(&"-e".to_string()));
         assert_eq!(
             out.env,
-            [("JAVA_TOOL_OPTIONS".to_string(), "-Xmx512m $$(X)".to_string())]
+            [(
+                "JAVA_TOOL_OPTIONS".to_string(),
+                "-Xmx512m $$(X)".to_string()
+            )]
         );
         gw.pass_environment = false;
         proxy_args(&gw, false, &mut problems);
-        assert_eq!(problems[0].pointer, "/transport/stdioGateway/server/env/0/value");
+        assert_eq!(
+            problems[0].pointer,
+            "/transport/stdioGateway/server/env/0/value"
+        );
 
         let gw = StdioGateway {
             allow_origins: vec!["-x".into()],
@@ -442,7 +455,10 @@ mod tests {
         };
         let mut problems = Vec::new();
         proxy_args(&gw, false, &mut problems);
-        assert_eq!(problems[0].pointer, "/transport/stdioGateway/allowOrigins/0");
+        assert_eq!(
+            problems[0].pointer,
+            "/transport/stdioGateway/allowOrigins/0"
+        );
     }
 
     #[test]
@@ -460,6 +476,9 @@ mod tests {
         gw.server.command = "https://example.com/sse".into();
         gw.server.args.clear();
         assert!(default_server(&gw, &RenderedArgv::default(), &mut problems).is_none());
-        assert_eq!(problems[0].pointer, "/transport/stdioGateway/server/command");
+        assert_eq!(
+            problems[0].pointer,
+            "/transport/stdioGateway/server/command"
+        );
     }
 }

@@ -61,7 +61,11 @@ impl GatewayProblem {
     }
 
     /// A problem with the key at `pointer`.
-    pub fn at_key(code: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn at_key(
+        code: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         GatewayProblem {
             key: true,
             ..GatewayProblem::at(code, pointer, message)
@@ -93,6 +97,15 @@ impl GatewayProblem {
             let seg = seg.replace("~1", "/").replace("~0", "~");
             if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
                 out.push_str(&format!("[{seg}]"));
+            } else if seg.is_empty()
+                || !seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                out.push_str(&format!(
+                    "[{}]",
+                    serde_json::to_string(&seg).unwrap_or_default()
+                ));
             } else {
                 if !out.is_empty() {
                     out.push('.');
@@ -156,7 +169,8 @@ pub fn build(
     let proxy = argv::proxy_args(gateway, !named_servers.is_empty(), &mut problems);
     let mut notes = Vec::new();
     if default.is_none() && !named_servers.iter().any(|e| e.enabled) && problems.is_empty() {
-        let mut message = "nothing to serve: no default server and no enabled named server".to_string();
+        let mut message =
+            "nothing to serve: no default server and no enabled named server".to_string();
         if let Some(note) = &rendered.note {
             message.push_str("; ");
             message.push_str(note);

@@ -203,9 +203,10 @@ pub fn parse_json(text: &str, problems: &mut Vec<GatewayProblem>) -> Option<Vec<
             return None;
         }
     };
-    let shape = |problems: &mut Vec<GatewayProblem>, at: Option<usize>, message: String, help: &str| {
-        problems.push(GatewayProblem::in_json(SHAPE, at, message).with_help(help));
-    };
+    let shape =
+        |problems: &mut Vec<GatewayProblem>, at: Option<usize>, message: String, help: &str| {
+            problems.push(GatewayProblem::in_json(SHAPE, at, message).with_help(help));
+        };
     let Some(servers) = value.get("mcpServers") else {
         shape(
             problems,
@@ -346,7 +347,9 @@ fn check_entry(entry: &ServerEntry, problems: &mut Vec<GatewayProblem>) {
                         entry.name
                     ),
                 )
-                .with_help("use letters, digits, `.`, `_` and `-`, starting with a letter or digit"),
+                .with_help(
+                    "use letters, digits, `.`, `_` and `-`, starting with a letter or digit",
+                ),
         );
     }
     // JSON entries without a command are reported by the reader.
@@ -371,7 +374,11 @@ fn check_entry(entry: &ServerEntry, problems: &mut Vec<GatewayProblem>) {
     }
     for (i, arg) in entry.args.iter().enumerate() {
         if let Some(p) = nul_problem(arg) {
-            problems.push(entry.problem("gateway-argument", &format!("/args/{i}"), format!("`args[{i}]` {p}")));
+            problems.push(entry.problem(
+                "gateway-argument",
+                &format!("/args/{i}"),
+                format!("`args[{i}]` {p}"),
+            ));
         }
     }
     for (i, (name, value)) in entry.env.iter().enumerate() {
@@ -389,7 +396,11 @@ fn check_entry(entry: &ServerEntry, problems: &mut Vec<GatewayProblem>) {
             );
         }
         if let Some(p) = nul_problem(value) {
-            problems.push(entry.problem("gateway-argument", &format!("/env/{i}/value"), format!("the value of `{name}` {p}")));
+            problems.push(entry.problem(
+                "gateway-argument",
+                &format!("/env/{i}/value"),
+                format!("the value of `{name}` {p}"),
+            ));
         }
     }
 }
@@ -499,7 +510,10 @@ mod tests {
             (r#"{"servers": {}}"#, "no `mcpServers`"),
             (r#"{"mcpServers": []}"#, "must be an object"),
             (r#"{"mcpServers": {"a": {"args": []}}}"#, "no `command`"),
-            (r#"{"mcpServers": {"a": {"url": "https://x/sse"}}}"#, "`url`"),
+            (
+                r#"{"mcpServers": {"a": {"url": "https://x/sse"}}}"#,
+                "`url`",
+            ),
             (
                 r#"{"mcpServers": {"a": {"command": "x", "args": [1]}}}"#,
                 "`args` must be",

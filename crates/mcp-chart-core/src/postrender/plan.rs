@@ -434,7 +434,15 @@ fn apply_target(
         .as_ref()
         .is_some_and(|g| !g.already_injected);
     let service_names = apply_services(docs, lookup, target, retarget, &old_ports, work, out)?;
-    apply_timeouts(docs, lookup, target, gateway_active, &service_names, work, out)?;
+    apply_timeouts(
+        docs,
+        lookup,
+        target,
+        gateway_active,
+        &service_names,
+        work,
+        out,
+    )?;
     out.summary.workloads.push(WorkloadSummary {
         document: doc.index + 1,
         object,
@@ -608,7 +616,11 @@ fn add_config_map(
     out.insertions
         .entry(target.doc)
         .or_default()
-        .push(super::render_added(doc.piece.text, &source_comment(doc), cm));
+        .push(super::render_added(
+            doc.piece.text,
+            &source_comment(doc),
+            cm,
+        ));
     Ok(())
 }
 

@@ -210,7 +210,10 @@ impl Diagnostic {
             }
             out.push_str(": ");
         }
-        out.push_str(&format!("{}[{}]: {}", self.severity, self.code, self.message));
+        out.push_str(&format!(
+            "{}[{}]: {}",
+            self.severity, self.code, self.message
+        ));
         if let Some(help) = &self.help {
             out.push_str(&format!("\n  help: {help}"));
         }

@@ -129,17 +129,15 @@ pub fn inject(
     let rendered = rendered_argv(&original, &who).map_err(|message| Problem::Shape { message })?;
     let spec = build(gateway, &rendered).map_err(Problem::Values)?;
     check_clashes(containers, index, gateway.port)?;
-    let mut c = gateway_container(&original, &who, gateway, &spec)?;
     let mut summary = gateway_summary(&who, gateway, &spec);
-    summary.probes_added = c.1;
-    summary.probes_kept = c.2;
+    let mut c = gateway_container(&original, &who, gateway, &spec, &mut summary)?;
 
     // Named servers: mount, volume, checksum, ConfigMap.
     let servers = match &spec.servers_json {
         Some(json_text) => {
             let checksum = hex(&Sha256::digest(json_text.as_bytes()));
             let cm_name = configmap::config_map_name(workload_name);
-            mount_servers(&mut c.0, &who)?;
+            mount_servers(&mut c, &who)?;
             summary.config_map = Some(cm_name.clone());
             summary.servers_json = Some(json_text.clone());
             summary.servers_checksum = Some(checksum.clone());
@@ -150,7 +148,7 @@ pub fn inject(
     let pod = pod_spec_mut(workload)?;
     if let Some(Value::Array(containers)) = pod.get_mut("containers") {
         if let Some(slot) = containers.get_mut(index) {
-            *slot = Value::Object(canonical_order(c.0));
+            *slot = Value::Object(canonical_order(c));
         }
     }
     let config_map = match servers {
@@ -204,14 +202,15 @@ fn check_clashes(containers: &[Value], index: usize, port: i64) -> Result<(), Pr
     Ok(())
 }
 
-/// The gateway container, made from the server container it replaces; with
-/// the probes added and kept.
+/// The gateway container, made from the server container it replaces (the
+/// probes it adds and keeps go into `summary`).
 fn gateway_container(
     original: &Map<String, Value>,
     who: &str,
     gateway: &StdioGateway,
     spec: &GatewaySpec,
-) -> Result<(Map<String, Value>, Vec<String>, Vec<String>), Problem> {
+    summary: &mut GatewaySummary,
+) -> Result<Map<String, Value>, Problem> {
     let mut c = original.clone();
     c.insert("name".into(), json!(GATEWAY_CONTAINER));
     c.insert("image".into(), json!(gateway.image));
@@ -252,8 +251,8 @@ fn gateway_container(
     if !gateway.resources.is_empty() {
         c.insert("resources".into(), Value::Object(gateway.resources.clone()));
     }
-    let (added, kept) = probes::add_default_probes(&mut c);
-    Ok((c, added, kept))
+    (summary.probes_added, summary.probes_kept) = probes::add_default_probes(&mut c);
+    Ok(c)
 }
 
 fn gateway_summary(who: &str, gateway: &StdioGateway, spec: &GatewaySpec) -> GatewaySummary {
@@ -304,7 +303,11 @@ fn mount_servers(c: &mut Map<String, Value>, who: &str) -> Result<(), Problem> {
 
 /// The pod's servers.json volume and the checksum annotation that rolls the
 /// pods when servers.json changes.
-fn add_servers_volume(workload: &mut Value, cm_name: &str, checksum: String) -> Result<(), Problem> {
+fn add_servers_volume(
+    workload: &mut Value,
+    cm_name: &str,
+    checksum: String,
+) -> Result<(), Problem> {
     let volumes = array_mut(pod_spec_mut(workload)?, "volumes", "the pod")?;
     if volumes
         .iter()

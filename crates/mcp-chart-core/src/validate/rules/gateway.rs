@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn stdio_gateway_reminds_of_the_post_renderer_and_any_origin() {
-        let r = run("mode: image\ntransport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n");
+        let r = run("mode: image\ntransport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    server:\n      command: srv\n");
         assert_eq!(at(&r, "gateway-post-renderer"), ["5:14"]);
         // The default `["*"]` comes from the chart's values.yaml.
         let cors = with_code(&r, "cors-any-origin");

@@ -67,9 +67,11 @@ fn container_args(ctx: &Ctx<'_>) -> (Vec<String>, &'static str) {
 
 pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) {
     let gateway = gateway_enabled(ctx) && transport_type(ctx) == "stdio";
-    let gateway_port = ctx.int("/transport/stdioGateway/port")
+    let gateway_port = ctx
+        .int("/transport/stdioGateway/port")
         .unwrap_or(crate::model::StdioGateway::default().port);
-    let container_port = ctx.int("/container/port")
+    let container_port = ctx
+        .int("/container/port")
         .unwrap_or(crate::model::Container::default().port);
     let serving = if gateway {
         gateway_port

@@ -11,10 +11,10 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::gateway::named::{key_offset, parse_json};
 use crate::location::Location;
 use crate::validate::context::{child, Ctx};
 use crate::validate::diagnostic::Diagnostic;
-use crate::gateway::named::{key_offset, parse_json};
 use crate::validate::scalar_pos::{line_col, locate_in_scalar};
 
 pub(crate) use crate::gateway::named::{JSON, SERVERS};
@@ -51,7 +51,7 @@ impl NamedServers {
     pub fn read(ctx: &Ctx<'_>) -> Self {
         let yaml = yaml_servers(ctx);
         let json_text = ctx.str(JSON).unwrap_or_default().to_string();
-        let json = if json_text.trim().is_empty() {
+        let json: Option<Vec<Server>> = if json_text.trim().is_empty() {
             None
         } else {
             parse_json(&json_text, &mut Vec::new()).map(|entries| {
@@ -278,7 +278,6 @@ fn last_key_offset(json: &str, name: &str) -> Option<usize> {
     let rest = json.get(first + needle_len..)?;
     key_offset(rest, name).map(|o| o + first + needle_len)
 }
-
 
 #[derive(Deserialize)]
 struct Top {
