@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod defaults;
+pub mod duration;
 pub mod embedded;
 pub mod gateway;
 pub mod location;
