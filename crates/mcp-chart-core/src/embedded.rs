@@ -13,6 +13,9 @@ use serde_json::Value;
 /// `charts/mcp-server/values.schema.json`, as committed.
 pub const VALUES_SCHEMA_JSON: &str = include_str!("../../../charts/mcp-server/values.schema.json");
 
+/// `charts/mcp-server/Chart.yaml` (name, version, appVersion for the chart rendering).
+pub const CHART_YAML: &str = include_str!("../../../charts/mcp-server/Chart.yaml");
+
 /// `charts/mcp-server/values.yaml`, as committed.
 pub const VALUES_YAML: &str = include_str!("../../../charts/mcp-server/values.yaml");
 

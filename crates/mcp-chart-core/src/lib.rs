@@ -5,9 +5,12 @@
 //! validator and the post-renderer. It takes text and returns values: no I/O,
 //! no processes, no clock, so it builds for native targets and WebAssembly alike.
 
+pub mod chart;
 pub mod defaults;
 pub mod display;
+pub mod duration;
 pub mod embedded;
+pub mod gateway;
 pub mod json_schema;
 pub mod location;
 pub mod model;

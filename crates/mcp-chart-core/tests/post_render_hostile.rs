@@ -232,11 +232,8 @@ fn shell_and_kubernetes_metacharacters_never_reach_a_shell_unquoted() {
 fn nul_and_bad_names_are_refused() {
     for (extra, needle) in [
         (r#","server":{"command":"srv","args":["a\u0000b"]}"#, "NUL"),
-        (
-            r#","servers":{"../x":{"command":"c"}}"#,
-            "URL path segments",
-        ),
-        (r#","servers":{"a":{"command":""}}"#, "has no command"),
+        (r#","servers":{"../x":{"command":"c"}}"#, "URL path segment"),
+        (r#","servers":{"a":{"command":""}}"#, "has no `command`"),
         (
             r#","servers":{"a":{"command":"c","env":[{"name":"A=B","value":"1"}]}}"#,
             "environment variable name",

@@ -22,7 +22,7 @@ mod text;
 
 use serde::{Deserialize, Serialize};
 
-pub use ops::post_render_options;
+pub use ops::{post_render_options, warnings_text};
 pub use report::{DiagnosticDto, LocationDto, ReportDto, SourceTextDto};
 pub use text::Text;
 

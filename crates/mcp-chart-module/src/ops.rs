@@ -2,7 +2,7 @@
 
 use mcp_chart_core::postrender::{self, PostRenderOptions};
 use mcp_chart_core::validate::{self, BytesSource};
-use mcp_chart_core::values::{self, SetArg, ValuesSource};
+use mcp_chart_core::values::SetArg;
 
 use crate::{NamedText, ReportDto, Request, Response, SetDto, Text, ValuesDto, PROTOCOL, VERSION};
 
@@ -70,45 +70,80 @@ fn post_render(
     container: Option<String>,
     check: bool,
 ) -> Result<String, String> {
-    let options = post_render_options(values, workload, container)?;
+    let (options, warnings) = post_render_options(values, workload, container)?;
     let rendered =
         postrender::post_render_bytes(input.as_bytes(), &options).map_err(|err| err.to_string())?;
     Ok(if check {
-        rendered.summary.render_text()
+        format!(
+            "{}{}",
+            warnings_text(&warnings),
+            rendered.summary.render_text()
+        )
     } else {
         rendered.output
     })
 }
 
-/// The core's post-render options: the `--values`/`--set` merged the Helm way,
-/// or the message `mcp-chart post-render` reports (both engines use this).
+/// The values' warnings as `--check` shows them before the summary.
+pub fn warnings_text(warnings: &[String]) -> String {
+    warnings
+        .iter()
+        .map(|w| format!("{w}\n"))
+        .collect::<String>()
+}
+
+/// The core's post-render options: the `--values`/`--set` checked as
+/// `mcp-chart validate` checks them and merged the Helm way, with the
+/// warnings (one located line each); or the message `mcp-chart post-render`
+/// reports (both engines use this).
 pub fn post_render_options(
     values: Option<&ValuesDto>,
     workload: Option<String>,
     container: Option<String>,
-) -> Result<PostRenderOptions, String> {
-    Ok(PostRenderOptions {
-        values: values.map(merge_values).transpose()?,
+) -> Result<(PostRenderOptions, Vec<String>), String> {
+    let (values, warnings) = match values.map(checked_values).transpose()? {
+        Some((values, warnings)) => (Some(values), warnings),
+        None => (None, Vec::new()),
+    };
+    let options = PostRenderOptions {
+        values,
         workload,
         container,
-    })
+    };
+    Ok((options, warnings))
 }
 
-/// The merged values, or the message `mcp-chart post-render` reports.
-fn merge_values(values: &ValuesDto) -> Result<serde_json::Value, String> {
-    let mut texts = Vec::with_capacity(values.files.len());
-    for file in &values.files {
-        let text = mcp_chart_core::yaml::decode_utf8(file.text.as_bytes())
-            .map_err(|err| format!("{}:{}: {err}", file.name, err.location()))?;
-        texts.push((file.name.as_str(), text));
-    }
-    let sources: Vec<ValuesSource<'_>> = texts
+/// The merged values and their warnings, or the message `mcp-chart
+/// post-render` reports: every error `mcp-chart validate` would report.
+fn checked_values(values: &ValuesDto) -> Result<(serde_json::Value, Vec<String>), String> {
+    let sources: Vec<BytesSource<'_>> = values
+        .files
         .iter()
-        .map(|&(name, text)| ValuesSource { name, text })
+        .map(|file| BytesSource {
+            name: &file.name,
+            bytes: file.text.as_bytes(),
+        })
         .collect();
-    values::merge(&sources, &set_args(&values.sets))
-        .map(|merged| merged.json)
-        .map_err(|err| err.to_string())
+    match validate::checked_values(&sources, &set_args(&values.sets)) {
+        Ok((json, report)) => Ok((
+            json,
+            report.diagnostics.iter().map(|d| d.one_line()).collect(),
+        )),
+        Err(report) => {
+            let lines: Vec<String> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == validate::Severity::Error)
+                .map(|d| d.one_line())
+                .collect();
+            Err(format!(
+                "the values do not pass `mcp-chart validate` ({} error{}):\n{}",
+                lines.len(),
+                if lines.len() == 1 { "" } else { "s" },
+                lines.join("\n")
+            ))
+        }
+    }
 }
 
 /// Never returns: the host's fuel limit must stop it.

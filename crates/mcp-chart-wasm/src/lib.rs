@@ -10,7 +10,8 @@
 
 mod columns;
 mod dto;
-pub mod sketch;
+/// The chart rendering moved to the core; the old path stays for callers.
+pub use mcp_chart_core::chart as sketch;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::{wasm_bindgen, JsError, JsValue};

@@ -269,3 +269,83 @@ fn kubernetes_expansion_model() {
         "1 $(A) $(B) $ $x $("
     );
 }
+
+/// What argparse would misread is carried another way: a bare `--` among the
+/// default server's arguments through a quoted `sh -c`, a `-`-value of
+/// `server.env` through the container's env. The server (a script standing
+/// for it) must get exactly what the values say.
+#[test]
+fn a_bare_double_dash_and_a_dash_env_value_reach_the_server() {
+    let Some(python) = python() else {
+        panic!("mcp-proxy venv not installed (scripts/install-tools.sh python)");
+    };
+    let work = std::env::temp_dir().join(format!("mcp-chart-dashes-{}", std::process::id()));
+    std::fs::create_dir_all(&work).expect("work");
+    let values = work.join("values.yaml");
+    std::fs::write(
+        &values,
+        "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    allowOrigins: []\n    \
+         server:\n      command: srv\n      args: [a, --, -x, \"$(HOME) it's\"]\n      env:\n        \
+         - name: JAVA_TOOL_OPTIONS\n          value: -Xmx512m $(HOME)\n",
+    )
+    .expect("values");
+    let fixture = repo().join("tests/fixtures/post-render/gateway-named-only/input.yaml");
+    let stream = post_render(
+        &std::fs::read(fixture).expect("fixture"),
+        &["--values", values.to_str().expect("path")],
+    );
+    let container = gateway_container(&stream);
+    let seen = proxy_sees(&python, &container, &work);
+    assert_eq!(seen["command"], "sh");
+    assert_eq!(seen["env"], json!([]));
+    // mcp-proxy spawns `sh -c <script>` with the container's environment.
+    let env_value = container["env"]
+        .as_array()
+        .and_then(|vars| vars.iter().find(|v| v["name"] == "JAVA_TOOL_OPTIONS"))
+        .and_then(|v| v["value"].as_str())
+        .map(|v| k8s_expand(v, &HashMap::new()))
+        .expect("JAVA_TOOL_OPTIONS in the container env");
+    let bin = work.join("bin");
+    let srv = bin.join("srv");
+    std::fs::write(
+        &srv,
+        format!(
+            "#!{}\nimport json, os, sys\njson.dump({{'args': sys.argv[1:], 'java': os.environ.get('JAVA_TOOL_OPTIONS')}}, open(os.environ['SRV_OUT'], 'w'))\n",
+            python.display()
+        ),
+    )
+    .expect("srv");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&srv, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let args: Vec<String> = seen["args"]
+        .as_array()
+        .expect("args")
+        .iter()
+        .map(|a| a.as_str().expect("string").to_string())
+        .collect();
+    let status = Command::new("sh")
+        .args(&args)
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("JAVA_TOOL_OPTIONS", &env_value)
+        .env("SRV_OUT", work.join("srv.json"))
+        .env("HOME", "/home/gateway")
+        .status()
+        .expect("sh runs");
+    assert!(status.success());
+    let got: Value =
+        serde_json::from_str(&std::fs::read_to_string(work.join("srv.json")).expect("srv ran"))
+            .expect("JSON");
+    assert_eq!(got["args"], json!(["a", "--", "-x", "$(HOME) it's"]));
+    assert_eq!(got["java"], "-Xmx512m $(HOME)");
+    let _ = std::fs::remove_dir_all(&work);
+}

@@ -321,7 +321,7 @@ fn post_render_cases() -> Vec<Case> {
         Case {
             name: "a path as a named server's name",
             stdin: workload("mcp", &gateway(r#","servers":{"../../etc":{"command":"x"}}"#)).into_bytes(),
-            expect: Expect::Refused(&["document 1", "Deployment/mcp", "URL path segments"]),
+            expect: Expect::Refused(&["document 1", "Deployment/mcp", "URL path segment"]),
         },
     ]
 }

@@ -181,6 +181,17 @@ pub enum TransportType {
     Stdio,
 }
 
+impl TransportType {
+    /// The value as written in values files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportType::HttpSse => "http-sse",
+            TransportType::Websocket => "websocket",
+            TransportType::Stdio => "stdio",
+        }
+    }
+}
+
 /// HTTP paths and timeouts of the transport.
 #[derive(Serialize, Deserialize, JsonSchema, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]

@@ -49,6 +49,17 @@ pub struct Container {
     pub port: i64,
 }
 
+impl Mode {
+    /// The value as written in values files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Image => "image",
+            Mode::Node => "node",
+            Mode::Python => "python",
+        }
+    }
+}
+
 impl Default for Container {
     fn default() -> Self {
         Container {

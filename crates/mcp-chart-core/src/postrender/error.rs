@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::gateway::GatewayProblem;
 use crate::location::Location;
 use crate::yaml::YamlError;
 
@@ -98,30 +99,11 @@ pub enum Problem {
         /// What is wrong.
         message: String,
     },
-    /// `namedServersJson` is not mcp-proxy's named-server format.
-    #[error("transport.stdioGateway.namedServersJson: {message}")]
-    NamedServersJson {
-        /// What is wrong (with the line and column inside the JSON text when known).
-        message: String,
-    },
-    /// A named server's name cannot be a URL path segment.
-    #[error(
-        "named server {name:?}: names must be URL path segments \
-         (letters, digits, `.`, `_`, `-`, starting with a letter or digit)"
-    )]
-    ServerName {
-        /// The name.
-        name: String,
-    },
-    /// A value that would reach a command line cannot be passed safely.
-    #[error("{field}: {message}")]
-    UnsafeArgument {
-        /// The value's path in the values (`transport.stdioGateway.server.args[2]`).
-        field: String,
-        /// Why it is refused.
-        message: String,
-    },
-    /// The gateway has nothing to run or cannot be built from the workload.
+    /// The values cannot make a working gateway (`validate` reports the same
+    /// problems, located in the values files).
+    #[error("{}", problems_text(.0))]
+    Values(Vec<GatewayProblem>),
+    /// The gateway cannot be built from the workload.
     #[error("stdio gateway: {message}")]
     Gateway {
         /// What is wrong.
@@ -151,4 +133,9 @@ pub enum Problem {
         /// What is wrong.
         message: String,
     },
+}
+
+fn problems_text(problems: &[GatewayProblem]) -> String {
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    lines.join("\n")
 }

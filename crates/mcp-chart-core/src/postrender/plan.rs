@@ -424,25 +424,72 @@ fn apply_target(
 ) -> Result<(), PostRenderError> {
     let doc = &docs[target.doc];
     let object = doc.object().unwrap_or_default();
-    let workload_name = doc.name.clone().unwrap_or_default();
     let transport = &target.transport;
-    let gateway_wanted = transport.kind == TransportType::Stdio && transport.stdio_gateway.enabled;
-    let shape_err = |problem: Problem| PostRenderError::at(doc.start_place(), problem);
+    let annotation_removed = consume_annotation(doc, target, work)?;
+    transport_notes(&object, transport, out);
+    let gateway_active = transport.kind == TransportType::Stdio && transport.stdio_gateway.enabled;
+    let (gateway_summary, old_ports) = if gateway_active {
+        apply_gateway(docs, lookup, target, options, work, out)?
+    } else {
+        (None, Vec::new())
+    };
+    let retarget = gateway_summary
+        .as_ref()
+        .is_some_and(|g| !g.already_injected);
+    let service_names = apply_services(docs, lookup, target, retarget, &old_ports, work, out)?;
+    apply_timeouts(
+        docs,
+        lookup,
+        target,
+        gateway_active,
+        &service_names,
+        work,
+        out,
+    )?;
+    out.summary.workloads.push(WorkloadSummary {
+        document: doc.index + 1,
+        object,
+        values_origin: target.origin,
+        annotation_removed,
+        transport: transport.kind.as_str().to_string(),
+        gateway: gateway_summary,
+    });
+    Ok(())
+}
 
-    // Consume the annotation.
-    let mut annotation_removed = false;
-    {
-        let value = work.value(target.doc).ok_or_else(|| {
-            shape_err(Problem::Shape {
-                message: "the workload could not be read".into(),
-            })
-        })?;
-        if let Some(Value::Object(meta)) = value.get_mut("metadata") {
-            if let Some(Value::Object(annotations)) = meta.get_mut("annotations") {
-                annotation_removed = annotations.shift_remove(TRANSPORT_ANNOTATION).is_some();
-                if annotations.is_empty() {
-                    meta.shift_remove("annotations");
-                }
+fn unreadable(doc: &Document<'_>, what: &str) -> PostRenderError {
+    PostRenderError::at(
+        doc.start_place(),
+        Problem::Shape {
+            message: format!("the {what} could not be read"),
+        },
+    )
+}
+
+/// A problem with the values: at the annotation, or (for `--values`) general.
+fn values_error(doc: &Document<'_>, target: &Target, problem: Problem) -> PostRenderError {
+    if target.origin == ValuesOrigin::Values {
+        PostRenderError::general(problem)
+    } else {
+        PostRenderError::at(values_place(doc, target.origin), problem)
+    }
+}
+
+/// Removes the transport annotation; whether there was one.
+fn consume_annotation(
+    doc: &Document<'_>,
+    target: &Target,
+    work: &mut Work<'_, '_>,
+) -> Result<bool, PostRenderError> {
+    let value = work
+        .value(target.doc)
+        .ok_or_else(|| unreadable(doc, "workload"))?;
+    let mut removed = false;
+    if let Some(Value::Object(meta)) = value.get_mut("metadata") {
+        if let Some(Value::Object(annotations)) = meta.get_mut("annotations") {
+            removed = annotations.shift_remove(TRANSPORT_ANNOTATION).is_some();
+            if annotations.is_empty() {
+                meta.shift_remove("annotations");
             }
         }
     }
@@ -450,10 +497,13 @@ fn apply_target(
     let guard_removed = work
         .value(target.doc)
         .is_some_and(super::guard::remove_guard);
-    if annotation_removed || guard_removed {
+    if removed || guard_removed {
         work.changed.insert(target.doc);
     }
+    Ok(removed)
+}
 
+fn transport_notes(object: &str, transport: &Transport, out: &mut Plan) {
     if transport.kind == TransportType::Stdio && !transport.stdio_gateway.enabled {
         out.summary.notes.push(format!(
             "{object}: transport.type is stdio but transport.stdioGateway.enabled is false: \
@@ -465,106 +515,134 @@ fn apply_target(
             "{object}: transport.stdioGateway.enabled is ignored because transport.type is not stdio"
         ));
     }
+}
 
-    // The gateway.
-    let mut gateway_summary = None;
-    let mut old_ports = Vec::new();
-    let mut gateway_active = false;
-    if gateway_wanted {
-        gateway_active = true;
-        let value = work.value(target.doc).ok_or_else(|| {
-            shape_err(Problem::Shape {
-                message: "the workload could not be read".into(),
-            })
-        })?;
-        let names = gateway::container_names(value).map_err(shape_err)?;
-        if names.iter().any(|n| n == GATEWAY_CONTAINER) {
-            gateway_summary = Some(GatewaySummary {
-                already_injected: true,
-                ..GatewaySummary::default()
-            });
-            out.summary.notes.push(format!(
-                "{object} already has the {GATEWAY_CONTAINER} container: the gateway is not injected again"
-            ));
-        } else {
-            let index =
-                select_container(&names, options.container.as_deref()).map_err(|message| {
-                    PostRenderError::at(doc.start_place(), Problem::Selection { message })
-                })?;
-            let place = match target.origin {
-                ValuesOrigin::Annotation => values_place(doc, target.origin),
-                ValuesOrigin::Values => container_place(doc, index),
-            };
-            let injected = gateway::inject(
-                value,
-                index,
-                &transport.stdio_gateway,
-                &workload_name,
-                doc.helm4_filename.as_deref(),
-            )
-            .map_err(|problem| match problem {
-                Problem::Shape { .. } | Problem::Conflict { .. } => {
-                    PostRenderError::at(container_place(doc, index), problem)
-                }
-                other if target.origin == ValuesOrigin::Values => PostRenderError::general(other),
-                other => PostRenderError::at(place.clone(), other),
-            })?;
-            work.changed.insert(target.doc);
-            if let Some(cm) = injected.config_map {
-                let cm_name = cm
-                    .pointer("/metadata/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
-                let added_key = (
-                    cm_name.clone(),
-                    cm.pointer("/metadata/namespace").map(Value::to_string),
-                );
-                if !work.config_maps_added.insert(added_key) {
-                    return Err(PostRenderError::at(
-                        doc.start_place(),
-                        Problem::Conflict {
-                            message: format!(
-                                "another workload named {workload_name:?} already gets the ConfigMap \
-                                 {cm_name:?}; workload names must differ"
-                            ),
-                        },
-                    ));
-                }
-                if let Some(clash) = lookup
-                    .config_maps
-                    .get(cm_name.as_str())
-                    .into_iter()
-                    .flatten()
-                    .map(|&i| &docs[i])
-                    .find(|d| same_namespace(d, doc))
-                {
-                    return Err(PostRenderError::at(
-                        clash.start_place(),
-                        Problem::Conflict {
-                            message: format!(
-                                "a ConfigMap named {cm_name:?} is already in the stream; the gateway \
-                                 of {object} needs that name for its servers.json"
-                            ),
-                        },
-                    ));
-                }
-                out.insertions
-                    .entry(target.doc)
-                    .or_default()
-                    .push(super::render_added(
-                        doc.piece.text,
-                        &source_comment(doc),
-                        &cm,
-                    ));
-            }
-            out.summary.notes.extend(injected.notes);
-            old_ports = injected.old_ports;
-            gateway_summary = Some(injected.summary);
-        }
+/// Injects the gateway (unless it is there already) and adds its ConfigMap;
+/// returns its summary and the ports of the container it replaced.
+fn apply_gateway(
+    docs: &[Document<'_>],
+    lookup: &Index<'_>,
+    target: &Target,
+    options: &PostRenderOptions,
+    work: &mut Work<'_, '_>,
+    out: &mut Plan,
+) -> Result<(Option<GatewaySummary>, Vec<gateway::OldPort>), PostRenderError> {
+    let doc = &docs[target.doc];
+    let object = doc.object().unwrap_or_default();
+    let workload_name = doc.name.clone().unwrap_or_default();
+    let value = work
+        .value(target.doc)
+        .ok_or_else(|| unreadable(doc, "workload"))?;
+    let names = gateway::container_names(value)
+        .map_err(|problem| PostRenderError::at(doc.start_place(), problem))?;
+    if names.iter().any(|n| n == GATEWAY_CONTAINER) {
+        out.summary.notes.push(format!(
+            "{object} already has the {GATEWAY_CONTAINER} container: the gateway is not injected again"
+        ));
+        let summary = GatewaySummary {
+            already_injected: true,
+            ..GatewaySummary::default()
+        };
+        return Ok((Some(summary), Vec::new()));
     }
+    let index = select_container(&names, options.container.as_deref()).map_err(|message| {
+        PostRenderError::at(doc.start_place(), Problem::Selection { message })
+    })?;
+    let injected = gateway::inject(
+        value,
+        index,
+        &target.transport.stdio_gateway,
+        &workload_name,
+        doc.helm4_filename.as_deref(),
+    )
+    .map_err(|problem| match problem {
+        Problem::Shape { .. } | Problem::Conflict { .. } => {
+            PostRenderError::at(container_place(doc, index), problem)
+        }
+        other if target.origin == ValuesOrigin::Values => PostRenderError::general(other),
+        other => PostRenderError::at(values_place(doc, target.origin), other),
+    })?;
+    work.changed.insert(target.doc);
+    if let Some(cm) = injected.config_map {
+        add_config_map(docs, lookup, target, &cm, work, out)?;
+    }
+    out.summary.notes.extend(injected.notes);
+    Ok((Some(injected.summary), injected.old_ports))
+}
 
-    // Services that select the workload's pods.
+/// Adds the gateway's ConfigMap after the workload, unless its name is taken.
+fn add_config_map(
+    docs: &[Document<'_>],
+    lookup: &Index<'_>,
+    target: &Target,
+    cm: &Value,
+    work: &mut Work<'_, '_>,
+    out: &mut Plan,
+) -> Result<(), PostRenderError> {
+    let doc = &docs[target.doc];
+    let object = doc.object().unwrap_or_default();
+    let workload_name = doc.name.clone().unwrap_or_default();
+    let cm_name = cm
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let added_key = (
+        cm_name.clone(),
+        cm.pointer("/metadata/namespace").map(Value::to_string),
+    );
+    if !work.config_maps_added.insert(added_key) {
+        return Err(PostRenderError::at(
+            doc.start_place(),
+            Problem::Conflict {
+                message: format!(
+                    "another workload named {workload_name:?} already gets the ConfigMap \
+                     {cm_name:?}; workload names must differ"
+                ),
+            },
+        ));
+    }
+    if let Some(clash) = lookup
+        .config_maps
+        .get(cm_name.as_str())
+        .into_iter()
+        .flatten()
+        .map(|&i| &docs[i])
+        .find(|d| same_namespace(d, doc))
+    {
+        return Err(PostRenderError::at(
+            clash.start_place(),
+            Problem::Conflict {
+                message: format!(
+                    "a ConfigMap named {cm_name:?} is already in the stream; the gateway \
+                     of {object} needs that name for its servers.json"
+                ),
+            },
+        ));
+    }
+    out.insertions
+        .entry(target.doc)
+        .or_default()
+        .push(super::render_added(
+            doc.piece.text,
+            &source_comment(doc),
+            cm,
+        ));
+    Ok(())
+}
+
+/// The Services that select the workload's pods (retargeted to the gateway's
+/// port when `retarget`); returns their names.
+fn apply_services(
+    docs: &[Document<'_>],
+    lookup: &Index<'_>,
+    target: &Target,
+    retarget: bool,
+    old_ports: &[gateway::OldPort],
+    work: &mut Work<'_, '_>,
+    out: &mut Plan,
+) -> Result<HashSet<String>, PostRenderError> {
+    let doc = &docs[target.doc];
     let pod_labels = work
         .value(target.doc)
         .and_then(|v| v.pointer("/spec/template/metadata/labels").cloned());
@@ -588,19 +666,11 @@ fn apply_target(
         if let Some(name) = &svc.name {
             service_names.insert(name.clone());
         }
-        if gateway_summary
-            .as_ref()
-            .is_some_and(|g| !g.already_injected)
-        {
-            let value = work.value(svc.index).ok_or_else(|| {
-                PostRenderError::at(
-                    svc.start_place(),
-                    Problem::Shape {
-                        message: "the Service could not be read".into(),
-                    },
-                )
-            })?;
-            let retargeted = retarget_service(value, &old_ports);
+        if retarget {
+            let value = work
+                .value(svc.index)
+                .ok_or_else(|| unreadable(svc, "Service"))?;
+            let retargeted = retarget_service(value, old_ports);
             if !retargeted.is_empty() {
                 work.changed.insert(svc.index);
             }
@@ -611,135 +681,125 @@ fn apply_target(
             });
         }
     }
+    Ok(service_names)
+}
 
-    // Timeouts.
-    let settings = TimeoutSettings::from_transport(transport, gateway_active).map_err(|p| {
-        if target.origin == ValuesOrigin::Values {
-            PostRenderError::general(p)
-        } else {
-            PostRenderError::at(values_place(doc, target.origin), p)
-        }
-    })?;
-    let has_routes = lookup.has_routes;
+/// Timeouts on the Ingresses and HTTPRoutes that send traffic to the
+/// workload's Services.
+fn apply_timeouts(
+    docs: &[Document<'_>],
+    lookup: &Index<'_>,
+    target: &Target,
+    gateway_active: bool,
+    service_names: &HashSet<String>,
+    work: &mut Work<'_, '_>,
+    out: &mut Plan,
+) -> Result<(), PostRenderError> {
+    let doc = &docs[target.doc];
+    let settings = TimeoutSettings::from_transport(&target.transport, gateway_active)
+        .map_err(|p| values_error(doc, target, p))?;
     if service_names.is_empty() {
-        if has_routes {
+        if lookup.has_routes {
             out.summary.notes.push(format!(
-                "no Service in the stream selects the pods of {object}: no Ingress or HTTPRoute \
-                 timeouts were added for it"
+                "no Service in the stream selects the pods of {}: no Ingress or HTTPRoute \
+                 timeouts were added for it",
+                doc.object().unwrap_or_default()
             ));
         }
-    } else {
-        for ing in Index::by_names(&lookup.ingresses, &service_names)
-            .into_iter()
-            .map(|i| &docs[i])
-            .filter(|d| same_namespace(d, doc))
-        {
-            if !ing.backends.iter().any(|s| service_names.contains(s)) {
-                continue;
-            }
-            let class = ing.ingress_class.clone();
-            let named = work
-                .value(ing.index)
-                .and_then(|v| ingress::controller_annotation(v));
-            let resolved = lookup
-                .ingress_classes
-                .resolve(class.as_deref(), named.as_deref());
-            let controller = resolved.controller;
-            let mut summary = IngressSummary {
-                document: ing.index + 1,
-                object: ing.object().unwrap_or_default(),
-                class: class.clone(),
-                controller: controller.map(|c| c.label().to_string()),
-                added: Vec::new(),
-                kept: Vec::new(),
-                note: None,
-            };
-            match controller {
-                None => summary.note = resolved.unknown_because,
-                Some(ingress::Controller::Traefik) => {
-                    summary.note = Some(
-                        "Traefik has no per-Ingress timeout annotation: configure its \
-                         entryPoints' respondingTimeouts (or use an HTTPRoute)"
-                            .to_string(),
-                    );
-                }
-                Some(c) => {
-                    let wanted = ingress::annotations_for(c, &settings);
-                    if c == ingress::Controller::AwsAlb
-                        && settings.read.max(settings.send) > ingress::ALB_MAX_IDLE_SECONDS
-                    {
-                        summary.note = Some(format!(
-                            "the ALB idle timeout is capped at {} seconds",
-                            ingress::ALB_MAX_IDLE_SECONDS
-                        ));
-                    }
-                    let value = work.value(ing.index).ok_or_else(|| {
-                        PostRenderError::at(
-                            ing.start_place(),
-                            Problem::Shape {
-                                message: "the Ingress could not be read".into(),
-                            },
-                        )
-                    })?;
-                    let (added, kept) = ingress::add_annotations(value, &wanted).map_err(|m| {
-                        PostRenderError::at(ing.start_place(), Problem::Shape { message: m })
-                    })?;
-                    if !added.is_empty() {
-                        work.changed.insert(ing.index);
-                    }
-                    summary.added = added;
-                    summary.kept = kept;
-                }
-            }
+        return Ok(());
+    }
+    for ing in Index::by_names(&lookup.ingresses, service_names)
+        .into_iter()
+        .map(|i| &docs[i])
+        .filter(|d| same_namespace(d, doc))
+    {
+        if ing.backends.iter().any(|s| service_names.contains(s)) {
+            let summary = apply_ingress(ing, lookup, &settings, work)?;
             out.summary.ingresses.push(summary);
         }
-        for route in Index::by_names(&lookup.routes, &service_names)
-            .into_iter()
-            .map(|i| &docs[i])
-            .filter(|d| same_namespace(d, doc))
-        {
-            if !route.backends.iter().any(|s| service_names.contains(s)) {
-                continue;
+    }
+    for route in Index::by_names(&lookup.routes, service_names)
+        .into_iter()
+        .map(|i| &docs[i])
+        .filter(|d| same_namespace(d, doc))
+    {
+        if !route.backends.iter().any(|s| service_names.contains(s)) {
+            continue;
+        }
+        let value = work
+            .value(route.index)
+            .ok_or_else(|| unreadable(route, "HTTPRoute"))?;
+        let (rules, changed) = httproute::add_rule_timeouts(value, service_names, &settings)
+            .map_err(|p| values_error(doc, target, p))?;
+        if changed {
+            work.changed.insert(route.index);
+        }
+        out.summary.http_routes.push(HttpRouteSummary {
+            document: route.index + 1,
+            object: route.object().unwrap_or_default(),
+            rules,
+        });
+    }
+    Ok(())
+}
+
+/// The controller's timeout annotations on one Ingress.
+fn apply_ingress(
+    ing: &Document<'_>,
+    lookup: &Index<'_>,
+    settings: &TimeoutSettings,
+    work: &mut Work<'_, '_>,
+) -> Result<IngressSummary, PostRenderError> {
+    let class = ing.ingress_class.clone();
+    let named = work
+        .value(ing.index)
+        .and_then(|v| ingress::controller_annotation(v));
+    let resolved = lookup
+        .ingress_classes
+        .resolve(class.as_deref(), named.as_deref());
+    let controller = resolved.controller;
+    let mut summary = IngressSummary {
+        document: ing.index + 1,
+        object: ing.object().unwrap_or_default(),
+        class: class.clone(),
+        controller: controller.map(|c| c.label().to_string()),
+        added: Vec::new(),
+        kept: Vec::new(),
+        note: None,
+    };
+    match controller {
+        None => summary.note = resolved.unknown_because,
+        Some(ingress::Controller::Traefik) => {
+            summary.note = Some(
+                "Traefik has no per-Ingress timeout annotation: configure its \
+                 entryPoints' respondingTimeouts (or use an HTTPRoute)"
+                    .to_string(),
+            );
+        }
+        Some(c) => {
+            let wanted = ingress::annotations_for(c, settings);
+            if c == ingress::Controller::AwsAlb
+                && settings.read.max(settings.send) > ingress::ALB_MAX_IDLE_SECONDS
+            {
+                summary.note = Some(format!(
+                    "the ALB idle timeout is capped at {} seconds",
+                    ingress::ALB_MAX_IDLE_SECONDS
+                ));
             }
-            let value = work.value(route.index).ok_or_else(|| {
-                PostRenderError::at(
-                    route.start_place(),
-                    Problem::Shape {
-                        message: "the HTTPRoute could not be read".into(),
-                    },
-                )
+            let value = work
+                .value(ing.index)
+                .ok_or_else(|| unreadable(ing, "Ingress"))?;
+            let (added, kept) = ingress::add_annotations(value, &wanted).map_err(|m| {
+                PostRenderError::at(ing.start_place(), Problem::Shape { message: m })
             })?;
-            let (rules, changed) = httproute::add_rule_timeouts(value, &service_names, &settings)
-                .map_err(|p| {
-                if target.origin == ValuesOrigin::Values {
-                    PostRenderError::general(p)
-                } else {
-                    PostRenderError::at(values_place(doc, target.origin), p)
-                }
-            })?;
-            if changed {
-                work.changed.insert(route.index);
+            if !added.is_empty() {
+                work.changed.insert(ing.index);
             }
-            out.summary.http_routes.push(HttpRouteSummary {
-                document: route.index + 1,
-                object: route.object().unwrap_or_default(),
-                rules,
-            });
+            summary.added = added;
+            summary.kept = kept;
         }
     }
-
-    out.summary.workloads.push(WorkloadSummary {
-        document: doc.index + 1,
-        object,
-        values_origin: target.origin,
-        annotation_removed,
-        transport: serde_json::to_value(transport.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
-        gateway: gateway_summary,
-    });
-    Ok(())
+    Ok(summary)
 }
 
 /// The `# Source:` line of a document's leading comments, for a document

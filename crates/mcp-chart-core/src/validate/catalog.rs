@@ -100,6 +100,21 @@ pub const RULES: &[Rule] = &[
         "a named server runs npx/uvx (or node/uv) but the stock gateway image has neither",
     ),
     rule(
+        "gateway-nothing-to-serve",
+        Error,
+        "the stdio gateway has no default server and no enabled named server",
+    ),
+    rule(
+        "gateway-argument",
+        Error,
+        "a value mcp-proxy's command line cannot carry (argparse would misread it, NUL, a URL as command)",
+    ),
+    rule(
+        "env-name-invalid",
+        Error,
+        "a spawned server's environment variable name is empty or contains `=`",
+    ),
+    rule(
         "server-name-invalid",
         Error,
         "a server name is not a URL path segment",

@@ -162,6 +162,65 @@ pub fn validate_bytes(files: &[BytesSource<'_>], sets: &[SetArg]) -> Report {
     Report::new(problems, sources)
 }
 
+/// What `post-render --values/--set` runs before it post-renders: the checks
+/// of [`validate_bytes`]. With no error, the merged values and the report of
+/// the warnings; else the report of the errors, the same `validate` gives.
+/// Left out: `gateway-post-renderer` (it is running), and the rules that
+/// depend on what this chart's templates render for the server container
+/// (`gateway-nothing-to-serve`, `gateway-default-unrunnable`): `--values`
+/// also serves charts that render their own, and the post-renderer builds the
+/// gateway from the container in the stream, with the same builder.
+pub fn checked_values(
+    files: &[BytesSource<'_>],
+    sets: &[SetArg],
+) -> Result<(serde_json::Value, Report), Report> {
+    let mut report = validate_bytes(files, sets);
+    report.ignore(&[
+        "gateway-post-renderer",
+        "gateway-nothing-to-serve",
+        "gateway-default-unrunnable",
+    ]);
+    if !report.valid {
+        return Err(report);
+    }
+    let mut texts = Vec::with_capacity(files.len());
+    for file in files {
+        match decode_utf8(file.bytes) {
+            Ok(text) => texts.push(ValuesSource {
+                name: file.name,
+                text: text.strip_prefix('\u{feff}').unwrap_or(text),
+            }),
+            Err(_) => return Err(report),
+        }
+    }
+    match values::merge(&texts, sets) {
+        Ok(merged) => Ok((merged.json, report)),
+        Err(_) => Err(report),
+    }
+}
+
+impl Diagnostic {
+    /// `file:line:col: error[code]: message`, and the help on a second line.
+    pub fn one_line(&self) -> String {
+        let mut out = String::new();
+        if let Some(file) = &self.file {
+            out.push_str(file);
+            if let (Some(line), Some(column)) = (self.line, self.column) {
+                out.push_str(&format!(":{line}:{column}"));
+            }
+            out.push_str(": ");
+        }
+        out.push_str(&format!(
+            "{}[{}]: {}",
+            self.severity, self.code, self.message
+        ));
+        if let Some(help) = &self.help {
+            out.push_str(&format!("\n  help: {help}"));
+        }
+        out
+    }
+}
+
 /// The chart's default values.yaml.
 fn chart_defaults_text() -> &'static str {
     crate::embedded::VALUES_YAML

@@ -112,18 +112,6 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// serde_json's 1-based line and byte column, as a 1-based character column.
-pub fn json_char_column(text: &str, line: usize, byte_column: usize) -> usize {
-    let Some(l) = text.split('\n').nth(line.saturating_sub(1)) else {
-        return byte_column;
-    };
-    let mut end = byte_column.saturating_sub(1).min(l.len());
-    while !l.is_char_boundary(end) {
-        end -= 1;
-    }
-    l[..end].chars().count() + 1
-}
-
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -172,6 +160,5 @@ mod tests {
     #[test]
     fn offsets_become_lines_and_columns() {
         assert_eq!(line_col("ab\ncé d", 7), (2, 4));
-        assert_eq!(json_char_column("é x", 1, 4), 3);
     }
 }

@@ -146,7 +146,7 @@ enum Failure {
 /// from the input): no second copy of a large stream in memory.
 fn run_native(args: &PostRenderArgs, input: &[u8]) -> anyhow::Result<Result<(), Failure>> {
     let values = values(args)?;
-    let options = match mcp_chart_module::post_render_options(
+    let (options, warnings) = match mcp_chart_module::post_render_options(
         values.as_ref(),
         args.workload.clone(),
         args.container.clone(),
@@ -154,6 +154,10 @@ fn run_native(args: &PostRenderArgs, input: &[u8]) -> anyhow::Result<Result<(), 
         Ok(options) => options,
         Err(message) => return Ok(Err(Failure::Input(message))),
     };
+    // The values' warnings: stderr always (Helm 4 drops it), stdout with --check.
+    for warning in &warnings {
+        let _ = writeln!(std::io::stderr().lock(), "mcp-chart post-render: {warning}");
+    }
     // Without --check only the output is needed, not what was done to each object.
     let rendered = if args.check {
         postrender::post_render_bytes_stream(input, &options)
@@ -166,6 +170,7 @@ fn run_native(args: &PostRenderArgs, input: &[u8]) -> anyhow::Result<Result<(), 
     };
     let mut stdout = std::io::stdout().lock();
     if args.check {
+        stdout.write_all(mcp_chart_module::warnings_text(&warnings).as_bytes())?;
         stdout.write_all(rendered.summary().render_text().as_bytes())?;
     } else {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut stdout);

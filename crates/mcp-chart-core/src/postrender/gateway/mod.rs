@@ -1,16 +1,15 @@
 //! Stdio gateway injection: the gateway container (mcp-proxy) takes the stdio
 //! server container's place in the pod and spawns the server(s) itself.
 //!
-//! - `args.rs`: mcp-proxy's argv and the default server, `$` handling.
-//! - `servers.rs`: named servers and servers.json.
+//! What the gateway runs is built by [`crate::gateway::build`] (the same
+//! function `validate` runs); this module writes it into the workload.
+//!
 //! - `configmap.rs`: the generated ConfigMap.
 //! - `probes.rs`: default probes.
 //! - this file: the container and pod changes.
 
-pub mod args;
 pub mod configmap;
 pub mod probes;
-pub mod servers;
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -19,8 +18,8 @@ use crate::model::StdioGateway;
 
 use super::error::Problem;
 use super::summary::{GatewaySummary, NamedServerSummary};
-use args::{check_no_nul, default_server, k8s_literal, proxy_args, rendered_argv, SERVERS_DIR};
-use servers::{named_servers, servers_json};
+use crate::gateway::argv::rendered_argv;
+use crate::gateway::{build, GatewaySpec, SERVERS_DIR};
 
 /// Name of the gateway container.
 pub const GATEWAY_CONTAINER: &str = "mcp-gateway";
@@ -125,68 +124,60 @@ pub fn inject(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let mut notes = Vec::new();
 
-    // What the gateway runs.
-    let rendered = rendered_argv(&original, &who)?;
-    let default = default_server(gateway, &rendered, &who)?;
-    let entries = named_servers(gateway)?;
-    if default.is_none() && !entries.iter().any(|e| e.enabled) {
-        let mut message = "nothing to serve: set transport.stdioGateway.server.command or at \
-                           least one enabled named server (servers or namedServersJson)"
-            .to_string();
-        if let Some(note) = &rendered.note {
-            message.push_str("; ");
-            message.push_str(note);
-        }
-        return Err(Problem::Gateway { message });
-    }
-    if default.is_none() {
-        if let Some(note) = &rendered.note {
-            notes.push(note.clone());
-        }
-    }
-    let proxy = proxy_args(gateway, !entries.is_empty())?;
+    // What the gateway runs: the one builder `validate` runs too.
+    let rendered = rendered_argv(&original, &who).map_err(|message| Problem::Shape { message })?;
+    let spec = build(gateway, &rendered).map_err(Problem::Values)?;
+    check_clashes(containers, index, gateway.port)?;
+    let mut summary = gateway_summary(&who, gateway, &spec);
+    let mut c = gateway_container(&original, &who, gateway, &spec, &mut summary)?;
 
-    // Setup steps: the gateway's own, then the server's when its argv is used.
-    let mut steps = Vec::new();
-    for (i, step) in gateway.pre_start.iter().enumerate() {
-        check_no_nul(&format!("transport.stdioGateway.preStart[{i}]"), step)?;
-        steps.push(k8s_literal(step));
-    }
-    if let (Some(d), Some(server_steps)) = (&default, &rendered.steps) {
-        if d.rendered {
-            steps.push(server_steps.clone());
-            notes.push(format!(
-                "the setup steps of container {who:?} run in the gateway container before the \
-                 proxy, since the gateway runs that container's command"
-            ));
+    // Named servers: mount, volume, checksum, ConfigMap.
+    let servers = match &spec.servers_json {
+        Some(json_text) => {
+            let checksum = hex(&Sha256::digest(json_text.as_bytes()));
+            let cm_name = configmap::config_map_name(workload_name);
+            mount_servers(&mut c, &who)?;
+            summary.config_map = Some(cm_name.clone());
+            summary.servers_json = Some(json_text.clone());
+            summary.servers_checksum = Some(checksum.clone());
+            Some((cm_name, json_text.clone(), checksum))
         }
-    }
-    let mut full_args = proxy.clone();
-    if let Some(d) = &default {
-        full_args.push("--".into());
-        full_args.extend(d.argv.iter().cloned());
-    }
-    let (command, args): (Vec<String>, Option<Vec<String>>) = if steps.is_empty() {
-        (vec!["mcp-proxy".into()], Some(full_args))
-    } else {
-        // The blank line keeps a last step that ends in `\` from continuing
-        // onto the exec line (the proxy would then never start).
-        let script = format!("set -e\n{}\n\nexec \"$$@\"", steps.join("\n"));
-        let mut command = vec![
-            "sh".into(),
-            "-c".into(),
-            script,
-            "sh".into(),
-            "mcp-proxy".into(),
-        ];
-        command.extend(full_args);
-        (command, None)
+        None => None,
     };
+    let pod = pod_spec_mut(workload)?;
+    if let Some(Value::Array(containers)) = pod.get_mut("containers") {
+        if let Some(slot) = containers.get_mut(index) {
+            *slot = Value::Object(canonical_order(c));
+        }
+    }
+    let config_map = match servers {
+        Some((cm_name, json_text, checksum)) => {
+            add_servers_volume(workload, &cm_name, checksum)?;
+            let workload_meta = workload
+                .get("metadata")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            Some(configmap::config_map(
+                &cm_name,
+                &workload_meta,
+                helm4_filename,
+                &json_text,
+            ))
+        }
+        None => None,
+    };
+    Ok(Injected {
+        summary,
+        config_map,
+        old_ports: ports_of(&original),
+        notes: spec.notes,
+    })
+}
 
-    // Clashes with the rest of the pod.
-    let old_ports = ports_of(&original);
+/// Refuses a pod whose other containers hold the gateway's name or port.
+fn check_clashes(containers: &[Value], index: usize, port: i64) -> Result<(), Problem> {
     for (i, other) in containers.iter().enumerate() {
         if i == index {
             continue;
@@ -197,20 +188,29 @@ pub fn inject(
                 message: format!("the pod already has a container named {GATEWAY_CONTAINER:?}"),
             });
         }
-        for port in ports_of(other.as_object().unwrap_or(&Map::new())) {
-            if port.name.as_deref() == Some(PORT_NAME) || port.number == Some(gateway.port) {
+        for p in ports_of(other.as_object().unwrap_or(&Map::new())) {
+            if p.name.as_deref() == Some(PORT_NAME) || p.number == Some(port) {
                 return Err(Problem::Conflict {
                     message: format!(
-                        "container {other_name:?} already uses the port name {PORT_NAME:?} or port {} \
-                         that the gateway needs",
-                        gateway.port
+                        "container {other_name:?} already uses the port name {PORT_NAME:?} or port {port} \
+                         that the gateway needs"
                     ),
                 });
             }
         }
     }
+    Ok(())
+}
 
-    // The gateway container, in the server container's place.
+/// The gateway container, made from the server container it replaces (the
+/// probes it adds and keeps go into `summary`).
+fn gateway_container(
+    original: &Map<String, Value>,
+    who: &str,
+    gateway: &StdioGateway,
+    spec: &GatewaySpec,
+    summary: &mut GatewaySummary,
+) -> Result<Map<String, Value>, Problem> {
     let mut c = original.clone();
     c.insert("name".into(), json!(GATEWAY_CONTAINER));
     c.insert("image".into(), json!(gateway.image));
@@ -218,8 +218,8 @@ pub fn inject(
         "imagePullPolicy".into(),
         serde_json::to_value(gateway.pull_policy).unwrap_or(Value::Null),
     );
-    c.insert("command".into(), json!(command));
-    match &args {
+    c.insert("command".into(), json!(spec.command));
+    match &spec.args {
         Some(args) => {
             c.insert("args".into(), json!(args));
         }
@@ -235,9 +235,14 @@ pub fn inject(
         json!([{"name": PORT_NAME, "containerPort": gateway.port, "protocol": "TCP"}]),
     );
     let container_who = format!("container {who:?}");
-    if !gateway.env.is_empty() {
-        array_mut(&mut c, "env", &container_who)?
-            .extend(gateway.env.iter().cloned().map(Value::Object));
+    if !gateway.env.is_empty() || !spec.env.is_empty() {
+        let env = array_mut(&mut c, "env", &container_who)?;
+        env.extend(gateway.env.iter().cloned().map(Value::Object));
+        env.extend(
+            spec.env
+                .iter()
+                .map(|(name, value)| json!({"name": name, "value": value})),
+        );
     }
     if !gateway.env_from.is_empty() {
         array_mut(&mut c, "envFrom", &container_who)?
@@ -246,21 +251,24 @@ pub fn inject(
     if !gateway.resources.is_empty() {
         c.insert("resources".into(), Value::Object(gateway.resources.clone()));
     }
-    let (probes_added, probes_kept) = probes::add_default_probes(&mut c);
+    (summary.probes_added, summary.probes_kept) = probes::add_default_probes(&mut c);
+    Ok(c)
+}
 
-    // Named servers: ConfigMap, volume, mount, checksum.
-    let mut summary = GatewaySummary {
+fn gateway_summary(who: &str, gateway: &StdioGateway, spec: &GatewaySpec) -> GatewaySummary {
+    GatewaySummary {
         already_injected: false,
-        replaced_container: who.clone(),
+        replaced_container: who.to_string(),
         image: gateway.image.clone(),
         port: gateway.port,
-        command: command.clone(),
-        args: args.clone().unwrap_or_default(),
-        setup_steps: steps,
-        proxy_args: proxy,
-        default_server: default.as_ref().map(|d| d.argv.clone()),
-        default_server_source: default.as_ref().map(|d| d.source.clone()),
-        named_servers: entries
+        command: spec.command.clone(),
+        args: spec.args.clone().unwrap_or_default(),
+        setup_steps: spec.setup_steps.clone(),
+        proxy_args: spec.proxy_args.clone(),
+        default_server: spec.default_server.as_ref().map(|d| d.argv.clone()),
+        default_server_source: spec.default_server.as_ref().map(|d| d.source.clone()),
+        named_servers: spec
+            .named_servers
             .iter()
             .map(|e| NamedServerSummary {
                 name: e.name.clone(),
@@ -270,91 +278,70 @@ pub fn inject(
                 env: e.env.keys().cloned().collect(),
             })
             .collect(),
-        probes_added,
-        probes_kept,
         ..GatewaySummary::default()
-    };
-    let mut config_map = None;
-    if !entries.is_empty() {
-        let json_text = servers_json(&entries);
-        let checksum = hex(&Sha256::digest(json_text.as_bytes()));
-        let cm_name = configmap::config_map_name(workload_name);
-        let mounts = array_mut(&mut c, "volumeMounts", &container_who)?;
-        if mounts.iter().any(|m| {
-            m.get("name").and_then(Value::as_str) == Some(SERVERS_VOLUME)
-                || m.get("mountPath")
-                    .and_then(Value::as_str)
-                    .is_some_and(|p| p.trim_end_matches('/') == SERVERS_DIR)
-        }) {
-            return Err(Problem::Conflict {
-                message: format!(
-                    "container {who:?} already mounts something at {SERVERS_DIR} or a volume named {SERVERS_VOLUME:?}"
-                ),
-            });
-        }
-        mounts.push(json!({"name": SERVERS_VOLUME, "mountPath": SERVERS_DIR, "readOnly": true}));
-        summary.config_map = Some(cm_name.clone());
-        summary.servers_json = Some(json_text.clone());
-        summary.servers_checksum = Some(checksum.clone());
-        config_map = Some((cm_name, json_text, checksum));
     }
+}
 
-    let c = canonical_order(c);
-    let pod = pod_spec_mut(workload)?;
-    if let Some(Value::Array(containers)) = pod.get_mut("containers") {
-        if let Some(slot) = containers.get_mut(index) {
-            *slot = Value::Object(c);
-        }
+/// Mounts servers.json read-only into the gateway container.
+fn mount_servers(c: &mut Map<String, Value>, who: &str) -> Result<(), Problem> {
+    let mounts = array_mut(c, "volumeMounts", &format!("container {who:?}"))?;
+    if mounts.iter().any(|m| {
+        m.get("name").and_then(Value::as_str) == Some(SERVERS_VOLUME)
+            || m.get("mountPath")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.trim_end_matches('/') == SERVERS_DIR)
+    }) {
+        return Err(Problem::Conflict {
+            message: format!(
+                "container {who:?} already mounts something at {SERVERS_DIR} or a volume named {SERVERS_VOLUME:?}"
+            ),
+        });
     }
-    let mut config_map_value = None;
-    if let Some((cm_name, json_text, checksum)) = config_map {
-        let volumes = array_mut(pod, "volumes", "the pod")?;
-        if volumes
-            .iter()
-            .any(|v| v.get("name").and_then(Value::as_str) == Some(SERVERS_VOLUME))
-        {
-            return Err(Problem::Conflict {
-                message: format!("the pod already has a volume named {SERVERS_VOLUME:?}"),
-            });
-        }
-        volumes.push(json!({"name": SERVERS_VOLUME, "configMap": {"name": cm_name}}));
-        let template = workload
-            .pointer_mut("/spec/template")
-            .and_then(Value::as_object_mut)
-            .ok_or_else(|| shape("the workload has no spec.template map"))?;
-        let meta = template
-            .entry("metadata")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if meta.is_null() {
-            *meta = Value::Object(Map::new());
-        }
-        let meta = meta
-            .as_object_mut()
-            .ok_or_else(|| shape("spec.template.metadata is not a map"))?;
-        let annotations = meta
-            .entry("annotations")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if annotations.is_null() {
-            *annotations = Value::Object(Map::new());
-        }
-        annotations
-            .as_object_mut()
-            .ok_or_else(|| shape("spec.template.metadata.annotations is not a map"))?
-            .insert(CHECKSUM_ANNOTATION.into(), Value::String(checksum));
-        let workload_meta = workload
-            .get("metadata")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        config_map_value = Some((cm_name, json_text, workload_meta));
+    mounts.push(json!({"name": SERVERS_VOLUME, "mountPath": SERVERS_DIR, "readOnly": true}));
+    Ok(())
+}
+
+/// The pod's servers.json volume and the checksum annotation that rolls the
+/// pods when servers.json changes.
+fn add_servers_volume(
+    workload: &mut Value,
+    cm_name: &str,
+    checksum: String,
+) -> Result<(), Problem> {
+    let volumes = array_mut(pod_spec_mut(workload)?, "volumes", "the pod")?;
+    if volumes
+        .iter()
+        .any(|v| v.get("name").and_then(Value::as_str) == Some(SERVERS_VOLUME))
+    {
+        return Err(Problem::Conflict {
+            message: format!("the pod already has a volume named {SERVERS_VOLUME:?}"),
+        });
     }
-    Ok(Injected {
-        summary,
-        config_map: config_map_value
-            .map(|(name, text, meta)| configmap::config_map(&name, &meta, helm4_filename, &text)),
-        old_ports,
-        notes,
-    })
+    volumes.push(json!({"name": SERVERS_VOLUME, "configMap": {"name": cm_name}}));
+    let template = workload
+        .pointer_mut("/spec/template")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| shape("the workload has no spec.template map"))?;
+    let meta = template
+        .entry("metadata")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if meta.is_null() {
+        *meta = Value::Object(Map::new());
+    }
+    let meta = meta
+        .as_object_mut()
+        .ok_or_else(|| shape("spec.template.metadata is not a map"))?;
+    let annotations = meta
+        .entry("annotations")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if annotations.is_null() {
+        *annotations = Value::Object(Map::new());
+    }
+    annotations
+        .as_object_mut()
+        .ok_or_else(|| shape("spec.template.metadata.annotations is not a map"))?
+        .insert(CHECKSUM_ANNOTATION.into(), Value::String(checksum));
+    Ok(())
 }
 
 fn ports_of(container: &Map<String, Value>) -> Vec<OldPort> {

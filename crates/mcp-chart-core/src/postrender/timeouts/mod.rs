@@ -1,8 +1,9 @@
 //! Long-lived-connection timeouts from `transport.http.timeouts`: Ingress
 //! annotations per controller (`ingress.rs`) and HTTPRoute rule timeouts
-//! (`httproute.rs`, durations in `duration.rs`). What the user set always wins.
+//! (`httproute.rs`, durations in `crate::duration`). What the user set always wins.
 
-pub mod duration;
+/// Gateway API durations: the one parser, shared with the validator.
+pub use crate::duration;
 pub mod httproute;
 pub mod ingress;
 

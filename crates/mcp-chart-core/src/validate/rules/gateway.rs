@@ -11,8 +11,20 @@ const ENABLED: &str = "/transport/stdioGateway/enabled";
 const TYPE: &str = "/transport/type";
 const IMAGE: &str = "/transport/stdioGateway/image";
 
-/// The gateway image the chart defaults to: Python and mcp-proxy, no node, no uv.
-pub(crate) const STOCK_IMAGE: &str = "ghcr.io/sparfenyuk/mcp-proxy";
+/// The repository of the gateway image the model defaults to: Python and
+/// mcp-proxy, no node, no uv.
+fn stock_image() -> String {
+    repository(&crate::model::StdioGateway::default().image).to_string()
+}
+
+/// `repo` of `repo:tag` or `repo@digest`.
+fn repository(image: &str) -> &str {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    match without_digest.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => without_digest,
+    }
+}
 
 const NODE_TOOLS: &[&str] = &["npx", "node", "npm", "pnpm", "yarn"];
 const UV_TOOLS: &[&str] = &["uvx", "uv"];
@@ -80,12 +92,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
 
 /// `ghcr.io/sparfenyuk/mcp-proxy:latest` → true; other images → false.
 pub(crate) fn is_stock_image(image: &str) -> bool {
-    let without_digest = image.split('@').next().unwrap_or(image);
-    let repository = match without_digest.rsplit_once(':') {
-        Some((repo, tag)) if !tag.contains('/') => repo,
-        _ => without_digest,
-    };
-    repository == STOCK_IMAGE
+    repository(image) == stock_image()
 }
 
 /// Which tool an executable needs installed: `node` or `uv`.
@@ -118,7 +125,7 @@ fn unrunnable(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) 
     if !is_stock_image(image) {
         return;
     }
-    let mode = ctx.str("/mode").unwrap_or("image");
+    let mode = super::mode(ctx);
     let gateway_steps = strings(ctx, "/transport/stdioGateway/preStart");
     // The default server: server.command, else what the chart renders for the
     // server container (container.command, else the mode's command).
@@ -174,7 +181,8 @@ fn unrunnable(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) 
                     "gateway-default-unrunnable",
                     &pointer,
                     format!(
-                        "the gateway's default server runs `{shown}`, but the stock gateway image {STOCK_IMAGE} has no `{argv0}`"
+                        "the gateway's default server runs `{shown}`, but the stock gateway image {} has no `{argv0}`",
+                        stock_image()
                     ),
                 )
                 .with_help(format!(
@@ -198,8 +206,9 @@ fn unrunnable(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) 
                     "gateway-server-unrunnable",
                     server,
                     format!(
-                        "server `{}` runs `{argv0}`, but the stock gateway image {STOCK_IMAGE} has no `{argv0}`",
-                        server.name
+                        "server `{}` runs `{argv0}`, but the stock gateway image {} has no `{argv0}`",
+                        server.name,
+                        stock_image()
                     ),
                 )
                 .with_help(format!(
@@ -224,7 +233,7 @@ mod tests {
 
     #[test]
     fn stdio_gateway_reminds_of_the_post_renderer_and_any_origin() {
-        let r = run("mode: image\ntransport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n");
+        let r = run("mode: image\ntransport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    server:\n      command: srv\n");
         assert_eq!(at(&r, "gateway-post-renderer"), ["5:14"]);
         // The default `["*"]` comes from the chart's values.yaml.
         let cors = with_code(&r, "cors-any-origin");

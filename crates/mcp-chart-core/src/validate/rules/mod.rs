@@ -1,6 +1,7 @@
 //! Semantic rules: what the schema cannot express. Each rule reads the merged
 //! values and reports located diagnostics through [`Ctx`].
 
+mod build;
 mod env;
 mod gateway;
 mod ingress;
@@ -15,9 +16,10 @@ use super::diagnostic::Diagnostic;
 
 /// Runs every semantic rule.
 pub(crate) fn run(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let servers = servers::NamedServers::read(ctx, out);
+    let servers = servers::NamedServers::read(ctx);
     modes::check(ctx, out);
     gateway::check(ctx, &servers, out);
+    build::check(ctx, &servers, out);
     servers::check(ctx, &servers, out);
     env::check(ctx, &servers, out);
     ports::check(ctx, &servers, out);
@@ -33,7 +35,14 @@ pub(crate) fn gateway_enabled(ctx: &Ctx<'_>) -> bool {
 
 /// `transport.type`, `http-sse` when unset.
 pub(crate) fn transport_type<'a>(ctx: &Ctx<'a>) -> &'a str {
-    ctx.str("/transport/type").unwrap_or("http-sse")
+    ctx.str("/transport/type")
+        .unwrap_or(crate::model::TransportType::default().as_str())
+}
+
+/// `mode`, the model's default when unset.
+pub(crate) fn mode<'a>(ctx: &Ctx<'a>) -> &'a str {
+    ctx.str("/mode")
+        .unwrap_or(crate::model::Mode::default().as_str())
 }
 
 /// The strings of the list at `pointer` (other items skipped).

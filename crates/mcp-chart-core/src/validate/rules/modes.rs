@@ -5,7 +5,7 @@ use crate::validate::context::Ctx;
 use crate::validate::diagnostic::Diagnostic;
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let mode = ctx.str("/mode").unwrap_or("image");
+    let mode = super::mode(ctx);
     let (section, example) = match mode {
         "node" => ("node", "mcp-remote"),
         "python" => ("python", "mcp-server-time"),

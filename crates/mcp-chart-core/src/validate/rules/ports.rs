@@ -57,7 +57,7 @@ fn container_args(ctx: &Ctx<'_>) -> (Vec<String>, &'static str) {
     if !own.is_empty() {
         return (own, "/container/args");
     }
-    let pointer = match ctx.str("/mode").unwrap_or("image") {
+    let pointer = match super::mode(ctx) {
         "node" => "/node/args",
         "python" => "/python/args",
         _ => "/image/args",
@@ -67,8 +67,12 @@ fn container_args(ctx: &Ctx<'_>) -> (Vec<String>, &'static str) {
 
 pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) {
     let gateway = gateway_enabled(ctx) && transport_type(ctx) == "stdio";
-    let gateway_port = ctx.int("/transport/stdioGateway/port").unwrap_or(8096);
-    let container_port = ctx.int("/container/port").unwrap_or(3000);
+    let gateway_port = ctx
+        .int("/transport/stdioGateway/port")
+        .unwrap_or(crate::model::StdioGateway::default().port);
+    let container_port = ctx
+        .int("/container/port")
+        .unwrap_or(crate::model::Container::default().port);
     let serving = if gateway {
         gateway_port
     } else {

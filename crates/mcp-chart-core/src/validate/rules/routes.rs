@@ -4,46 +4,9 @@
 
 use serde_json::Value;
 
+use crate::duration::parse_duration;
 use crate::validate::context::{display_path, Ctx};
 use crate::validate::diagnostic::Diagnostic;
-
-/// Milliseconds of a Gateway API duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`).
-pub(crate) fn parse_duration(text: &str) -> Option<u64> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut groups = 0;
-    let mut total: u64 = 0;
-    while i < bytes.len() {
-        let digits_start = i;
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        let digits = i - digits_start;
-        if !(1..=5).contains(&digits) {
-            return None;
-        }
-        let n: u64 = text.get(digits_start..i)?.parse().ok()?;
-        let rest = text.get(i..)?;
-        let (unit_ms, len) = if rest.starts_with("ms") {
-            (1, 2)
-        } else if rest.starts_with('h') {
-            (3_600_000, 1)
-        } else if rest.starts_with('m') {
-            (60_000, 1)
-        } else if rest.starts_with('s') {
-            (1_000, 1)
-        } else {
-            return None;
-        };
-        i += len;
-        groups += 1;
-        if groups > 4 {
-            return None;
-        }
-        total += n * unit_ms;
-    }
-    (groups > 0).then_some(total)
-}
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for (i, rule) in ctx.items("/httpRoute/rules").iter().enumerate() {
@@ -109,7 +72,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_duration;
+    use crate::duration::parse_duration;
     use crate::validate::rules::test_support::{at, run};
 
     #[test]

@@ -1,7 +1,8 @@
-//! Named servers of the stdio gateway, from `servers` or `namedServersJson`:
-//! `server-name-invalid`, `server-name-duplicate`, `server-command-missing`,
-//! `named-servers-json-invalid`, `named-servers-json-shape`,
-//! `named-servers-json-overrides`.
+//! Named servers of the stdio gateway, from `servers` or `namedServersJson`,
+//! as the other rules see them, and the warnings only the validator gives:
+//! `server-name-duplicate`, `named-servers-json-overrides`. What stops the
+//! gateway (bad names, missing commands, JSON that is not mcp-proxy's shape)
+//! comes from the gateway builder (`rules/build.rs`).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -10,14 +11,13 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::blank;
+use crate::gateway::named::{key_offset, parse_json};
 use crate::location::Location;
 use crate::validate::context::{child, Ctx};
 use crate::validate::diagnostic::Diagnostic;
-use crate::validate::scalar_pos::{json_char_column, line_col, locate_in_scalar};
+use crate::validate::scalar_pos::{line_col, locate_in_scalar};
 
-pub(crate) const SERVERS: &str = "/transport/stdioGateway/servers";
-pub(crate) const JSON: &str = "/transport/stdioGateway/namedServersJson";
+pub(crate) use crate::gateway::named::{JSON, SERVERS};
 
 /// One named server, wherever it was written.
 pub(crate) struct Server {
@@ -46,14 +46,32 @@ pub(crate) struct NamedServers {
 }
 
 impl NamedServers {
-    /// Reads both forms, reporting JSON that does not parse or has the wrong shape.
-    pub fn read(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) -> Self {
+    /// Reads both forms (the JSON with the gateway's one reader; its problems
+    /// are reported by the builder rule).
+    pub fn read(ctx: &Ctx<'_>) -> Self {
         let yaml = yaml_servers(ctx);
         let json_text = ctx.str(JSON).unwrap_or_default().to_string();
-        let json = if json_text.trim().is_empty() {
+        let json: Option<Vec<Server>> = if json_text.trim().is_empty() {
             None
         } else {
-            json_servers(ctx, &json_text, out)
+            parse_json(&json_text, &mut Vec::new()).map(|entries| {
+                entries
+                    .into_iter()
+                    .map(|e| Server {
+                        name: e.name,
+                        command: e.command,
+                        args: e.args,
+                        env: e
+                            .env
+                            .into_iter()
+                            .map(|(k, v)| (k, Value::String(v)))
+                            .collect(),
+                        enabled: e.enabled,
+                        pointer: None,
+                        json_offset: e.json_offset,
+                    })
+                    .collect()
+            })
         };
         let effective = match &json {
             Some(servers) => servers.iter().map(Server::clone_shallow).collect(),
@@ -168,208 +186,7 @@ pub(crate) fn json_diag(
     })
 }
 
-/// Byte offset of the key `"name"` in `json` (the first one followed by `:`).
-fn key_offset(json: &str, name: &str) -> Option<usize> {
-    let needle = serde_json::to_string(name).ok()?;
-    let mut from = 0;
-    while let Some(found) = json.get(from..)?.find(&needle) {
-        let at = from + found;
-        let after = json.get(at + needle.len()..)?;
-        if after.trim_start().starts_with(':') {
-            return Some(at);
-        }
-        from = at + needle.len();
-    }
-    None
-}
-
-fn json_servers(ctx: &Ctx<'_>, text: &str, out: &mut Vec<Diagnostic>) -> Option<Vec<Server>> {
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let column = json_char_column(text, e.line(), e.column());
-            let message = format!(
-                "`namedServersJson` is not valid JSON: {}",
-                json_error_text(&e)
-            );
-            let d = ctx
-                .diag_in("named-servers-json-invalid", JSON, message, |src, origin| {
-                    (locate_in_scalar(src, origin.value, e.line(), column), None)
-                })
-                .with_help(
-                    "write it as a YAML block (`namedServersJson: |` and the JSON indented below) so quotes need no escaping",
-                );
-            out.push(d);
-            return None;
-        }
-    };
-    let shape = |out: &mut Vec<Diagnostic>, offset: Option<usize>, message: String, help: &str| {
-        let d = match offset {
-            Some(o) => json_diag(ctx, "named-servers-json-shape", message, text, o),
-            None => ctx.diag("named-servers-json-shape", JSON, message),
-        };
-        out.push(d.with_help(help.to_string()));
-    };
-    const FORMAT: &str = "mcp-proxy reads {\"mcpServers\": {\"<name>\": {\"command\": \"...\", \"args\": [\"...\"], \"env\": {\"KEY\": \"value\"}, \"enabled\": true}}}";
-    let Some(servers) = value.get("mcpServers") else {
-        shape(
-            out,
-            None,
-            "`namedServersJson` has no `mcpServers` key: mcp-proxy refuses to start".into(),
-            FORMAT,
-        );
-        return None;
-    };
-    let Some(map) = servers.as_object() else {
-        shape(
-            out,
-            key_offset(text, "mcpServers"),
-            "`mcpServers` must be an object of named servers".into(),
-            FORMAT,
-        );
-        return None;
-    };
-    let mut list = Vec::new();
-    for (name, spec) in map {
-        let offset = key_offset(text, name);
-        let Some(obj) = spec.as_object() else {
-            shape(
-                out,
-                offset,
-                format!("server `{name}` must be an object; mcp-proxy skips it"),
-                FORMAT,
-            );
-            continue;
-        };
-        let command = obj.get("command");
-        match command {
-            Some(Value::String(s)) if !s.trim().is_empty() => {}
-            None if obj.contains_key("url") => {}
-            Some(Value::String(_)) | None => shape(
-                out,
-                offset,
-                format!("server `{name}` has no `command`; mcp-proxy skips it"),
-                "add \"command\": \"<executable>\"",
-            ),
-            Some(other) => shape(
-                out,
-                offset,
-                format!("server `{name}`: `command` must be a string, found {other}"),
-                "put the executable in `command` and its arguments in `args`",
-            ),
-        }
-        if let Some(args) = obj.get("args") {
-            let ok = args
-                .as_array()
-                .is_some_and(|a| a.iter().all(Value::is_string));
-            if !ok {
-                shape(
-                    out,
-                    offset,
-                    format!("server `{name}`: `args` must be a list of strings"),
-                    "write each argument as a JSON string: \"args\": [\"--port\", \"3000\"]",
-                );
-            }
-        }
-        if let Some(env) = obj.get("env") {
-            let ok = env
-                .as_object()
-                .is_some_and(|m| m.values().all(Value::is_string));
-            if !ok {
-                shape(
-                    out,
-                    offset,
-                    format!("server `{name}`: `env` must be an object of string values"),
-                    "write \"env\": {\"KEY\": \"value\"} with every value quoted",
-                );
-            }
-        }
-        if let Some(enabled) = obj.get("enabled") {
-            if !enabled.is_boolean() {
-                shape(
-                    out,
-                    offset,
-                    format!("server `{name}`: `enabled` must be true or false, found {enabled}"),
-                    "write \"enabled\": false (unquoted) to turn a server off",
-                );
-            }
-        }
-        if obj.contains_key("disabled") {
-            shape(
-                out,
-                offset,
-                format!("server `{name}`: mcp-proxy ignores `disabled`; it reads `enabled`"),
-                "write \"enabled\": false instead of \"disabled\": true",
-            );
-        }
-        list.push(Server {
-            name: name.clone(),
-            command: command
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            args: string_items(obj.get("args")),
-            env: obj
-                .get("env")
-                .and_then(Value::as_object)
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default(),
-            enabled: obj.get("enabled").and_then(Value::as_bool).unwrap_or(true),
-            pointer: None,
-            json_offset: offset,
-        });
-    }
-    Some(list)
-}
-
-/// serde_json's message without its " at line L column C" suffix.
-fn json_error_text(e: &serde_json::Error) -> String {
-    let full = e.to_string();
-    match full.rfind(" at line ") {
-        Some(cut) => full[..cut].to_string(),
-        None => full,
-    }
-}
-
 pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) {
-    let all: Vec<&Server> = servers
-        .yaml
-        .iter()
-        .chain(servers.json.iter().flatten())
-        .collect();
-    for server in &all {
-        if !valid_name(&server.name) {
-            out.push(
-                servers
-                    .diag(
-                        ctx,
-                        "server-name-invalid",
-                        server,
-                        format!(
-                            "server name `{}` cannot be a URL path segment (/servers/{{name}}/sse)",
-                            server.name
-                        ),
-                    )
-                    .with_help(
-                        "use letters, digits, `.`, `_` and `-`, starting with a letter or digit",
-                    ),
-            );
-        }
-    }
-    for server in &servers.yaml {
-        if server.enabled && blank(Some(&server.command)) && servers.json.is_none() {
-            out.push(
-                servers
-                    .diag(
-                        ctx,
-                        "server-command-missing",
-                        server,
-                        format!("server `{}` has no `command`: mcp-proxy would skip it", server.name),
-                    )
-                    .with_help("set `command` to the executable to spawn, or `disabled: true` to keep it off"),
-            );
-        }
-    }
     duplicates(ctx, servers, out);
     if servers.json.is_some() && !servers.yaml.is_empty() {
         out.push(
@@ -462,13 +279,6 @@ fn last_key_offset(json: &str, name: &str) -> Option<usize> {
     key_offset(rest, name).map(|o| o + first + needle_len)
 }
 
-/// A URL path segment name: `^[A-Za-z0-9][A-Za-z0-9._-]*$`.
-pub(crate) fn valid_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-}
-
 #[derive(Deserialize)]
 struct Top {
     #[serde(rename = "mcpServers")]
@@ -501,7 +311,7 @@ impl<'de> Deserialize<'de> for Keys {
 
 #[cfg(test)]
 mod tests {
-    use super::valid_name;
+    use crate::gateway::checks::valid_server_name as valid_name;
     use crate::validate::rules::test_support::{at, run, with_code};
 
     const GW: &str = "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    server:\n      command: x\n";

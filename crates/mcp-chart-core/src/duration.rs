@@ -1,5 +1,7 @@
-//! Gateway API durations (GEP-2257): `^([0-9]{1,5}(h|m|s|ms)){1,4}$`, written
-//! in canonical form (each unit once, largest first, zero parts left out).
+//! Gateway API durations (GEP-2257): `^([0-9]{1,5}(h|m|s|ms)){1,4}$`. The one
+//! parser, used by the validator (`httproute-*` rules) and the post-renderer
+//! (HTTPRoute timeouts, written in canonical form: each unit once, largest
+//! first, zero parts left out).
 
 /// Whole seconds as a canonical Gateway API duration (`3600` → `1h`,
 /// `5400` → `1h30m`, `90` → `1m30s`, `0` → `0s`). `None` when it cannot be
@@ -32,28 +34,45 @@ pub fn gateway_duration(seconds: i64) -> Option<String> {
 
 /// Whether `text` is a Gateway API duration.
 pub fn is_gateway_duration(text: &str) -> bool {
+    parse_duration(text).is_some()
+}
+
+/// Milliseconds of a Gateway API duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`).
+pub fn parse_duration(text: &str) -> Option<u64> {
     let bytes = text.as_bytes();
     let mut i = 0;
-    let mut parts = 0;
+    let mut groups = 0;
+    let mut total: u64 = 0;
     while i < bytes.len() {
-        let start = i;
+        let digits_start = i;
         while i < bytes.len() && bytes[i].is_ascii_digit() {
             i += 1;
         }
-        let digits = i - start;
-        if digits == 0 || digits > 5 {
-            return false;
+        let digits = i - digits_start;
+        if !(1..=5).contains(&digits) {
+            return None;
         }
-        if text[i..].starts_with("ms") {
-            i += 2;
-        } else if i < bytes.len() && matches!(bytes[i], b'h' | b'm' | b's') {
-            i += 1;
+        let n: u64 = text.get(digits_start..i)?.parse().ok()?;
+        let rest = text.get(i..)?;
+        let (unit_ms, len) = if rest.starts_with("ms") {
+            (1, 2)
+        } else if rest.starts_with('h') {
+            (3_600_000, 1)
+        } else if rest.starts_with('m') {
+            (60_000, 1)
+        } else if rest.starts_with('s') {
+            (1_000, 1)
         } else {
-            return false;
+            return None;
+        };
+        i += len;
+        groups += 1;
+        if groups > 4 {
+            return None;
         }
-        parts += 1;
+        total += n * unit_ms;
     }
-    (1..=4).contains(&parts)
+    (groups > 0).then_some(total)
 }
 
 #[cfg(test)]

@@ -1,18 +1,20 @@
-//! A sketch of what `helm template` renders for some values: only the objects
-//! and fields the post-renderer reads (the Deployment with its transport
-//! annotation and server container, the Service, the Ingress and the
-//! HTTPRoute), following `charts/mcp-server/templates` and docs/chart.md. The
-//! playground cannot run Helm, so it post-renders this sketch to show what the
-//! post-renderer will inject for the values being edited. The node parity
-//! tests check, for every example and extra case, that the post-renderer says
-//! the same about the sketch as about the real chart's output.
+//! The chart's rendering in the core: what `helm template` renders for some
+//! values, limited to the objects and fields the post-renderer and the
+//! validator read (the Deployment with its transport annotation and server
+//! container, the Service, the Ingress and the HTTPRoute), following
+//! `charts/mcp-server/templates` and docs/chart.md. The playground post-renders
+//! it to show what will be injected; the validator reads the server
+//! container's argv from it ([`server_container`]) to build the gateway the
+//! way the post-renderer will. Tests compare it with the Helm-rendered
+//! fixtures (`tests/fixtures/post-render/*`) and the node parity tests with
+//! the real chart's output.
 
 use serde_json::{json, Map, Value};
 
 /// The release name the sketch renders by default (the playground's fixtures use it too).
 pub const RELEASE: &str = "playground";
 
-const CHART_YAML: &str = include_str!("../../../charts/mcp-server/Chart.yaml");
+use crate::embedded::CHART_YAML;
 
 fn chart_field(key: &str) -> String {
     CHART_YAML
@@ -322,12 +324,9 @@ fn insert_if(map: &mut Map<String, Value>, key: &str, value: Option<&Value>) {
     }
 }
 
-fn deployment(
-    values: &Value,
-    name: &str,
-    release: &str,
-    labels: &Map<String, Value>,
-) -> Result<Value, String> {
+/// The server container the chart renders for merged `values`; `Err` carries
+/// the message the chart fails the render with.
+pub fn server_container(values: &Value) -> Result<Map<String, Value>, String> {
     let spec = server_spec(values)?;
     let mut container = Map::new();
     container.insert("name".into(), json!("mcp-server"));
@@ -404,7 +403,16 @@ fn deployment(
         "volumeMounts",
         get(values, &["volumeMounts"]),
     );
+    Ok(container)
+}
 
+fn deployment(
+    values: &Value,
+    name: &str,
+    release: &str,
+    labels: &Map<String, Value>,
+) -> Result<Value, String> {
+    let container = server_container(values)?;
     let mut pod = Map::new();
     pod.insert("containers".into(), json!([Value::Object(container)]));
     insert_if(&mut pod, "volumes", get(values, &["volumes"]));
@@ -579,7 +587,7 @@ pub fn render(values: &Value, release: &str) -> Result<String, String> {
         out.push_str("---\n# Source: mcp-server/templates/");
         out.push_str(template);
         out.push('\n');
-        out.push_str(&mcp_chart_core::yaml::emit_document(&doc));
+        out.push_str(&crate::yaml::emit_document(&doc));
     }
     Ok(out)
 }
