@@ -103,7 +103,9 @@ pub fn core_answer(case: &Value, helm: HelmVersion) -> Result<(String, String), 
 #[test]
 fn every_case_agrees_with_real_helm() {
     let exceptions = read_json(&dir().join("exceptions.json"));
-    let exceptions = exceptions["exceptions"].as_object().expect("exceptions map");
+    let exceptions = exceptions["exceptions"]
+        .as_object()
+        .expect("exceptions map");
     let mut cases = 0;
     let mut agree = 0;
     let mut excused = BTreeMap::new();
@@ -113,15 +115,26 @@ fn every_case_agrees_with_real_helm() {
         .map(|e| e.expect("entry").path())
         .collect();
     suites.sort();
-    assert!(suites.len() >= 4, "expected the case suites in {}", dir().display());
+    assert!(
+        suites.len() >= 4,
+        "expected the case suites in {}",
+        dir().display()
+    );
     for path in suites {
-        let suite = path.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+        let suite = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("name")
+            .to_string();
         let data = read_json(&path);
         let recorded = read_json(&dir().join("recorded").join(format!("{suite}.json")));
         for case in data["cases"].as_array().expect("cases") {
             let name = case["name"].as_str().expect("name");
             let answers = &recorded["cases"][name];
-            assert!(answers.is_object(), "{suite}/{name}: not recorded (run record.py)");
+            assert!(
+                answers.is_object(),
+                "{suite}/{name}: not recorded (run record.py)"
+            );
             for (key, helm) in [("3", HelmVersion::V3), ("4", HelmVersion::V4)] {
                 cases += 1;
                 let id = format!("{suite}/{name}@helm{key}");
@@ -135,7 +148,9 @@ fn every_case_agrees_with_real_helm() {
                     (Err(_), Some(false)) => true,
                     _ => false,
                 };
-                let excuse = exceptions.get(&id).or_else(|| exceptions.get(&format!("{suite}/{name}")));
+                let excuse = exceptions
+                    .get(&id)
+                    .or_else(|| exceptions.get(&format!("{suite}/{name}")));
                 match (same, excuse) {
                     (true, None) => agree += 1,
                     (true, Some(_)) => failures.push(format!(

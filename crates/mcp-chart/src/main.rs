@@ -29,6 +29,9 @@ enum Command {
     Schema(commands::schema::SchemaArgs),
     /// Check values files the way Helm reads them (file:line:col diagnostics).
     Validate(commands::validate::ValidateArgs),
+    /// Print the merged values exactly as Helm's `.Values` (YAML or
+    /// `toJson` JSON), optionally with the origin of every value.
+    Values(commands::values::ValuesArgs),
     /// Helm post-renderer: inject the stdio gateway and connection timeouts
     /// into the manifests on stdin, write them to stdout.
     PostRender(commands::post_render::PostRenderArgs),
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Values(args) => commands::values::run(&args),
         Command::PostRender(args) => commands::post_render::run(&args),
         Command::EngineRequest(args) => commands::engine_request::run(&args),
     };

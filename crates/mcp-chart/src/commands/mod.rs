@@ -4,3 +4,4 @@ pub mod engine_request;
 pub mod post_render;
 pub mod schema;
 pub mod validate;
+pub mod values;
