@@ -17,6 +17,7 @@ HELM_DATA_HOME / HELM_CONFIG_HOME / HELM_CACHE_HOME. A missing binary fails.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import shutil
@@ -102,7 +103,10 @@ def parse_output(stdout: str) -> dict:
             types = line[len("# TYPES "):]
     if values is None or types is None:
         raise RuntimeError(f"oracle output without VALUES/TYPES:\n{stdout}")
-    return {"ok": True, "values": values, "types": types}
+    # base64 in the template: the JSON may hold characters (NEL) that would
+    # break the YAML Helm parses the rendered output as.
+    decode = lambda t: base64.b64decode(t).decode("utf-8", errors="replace")
+    return {"ok": True, "values": decode(values), "types": decode(types)}
 
 
 def first_error_line(stderr: str, work: Path) -> str:

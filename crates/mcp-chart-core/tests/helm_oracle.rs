@@ -101,6 +101,8 @@ pub fn core_answer(case: &Value, helm: HelmVersion) -> Result<(String, String), 
 }
 
 #[test]
+// The counts are the test's report (cargo shows them with --nocapture).
+#[allow(clippy::print_stderr)]
 fn every_case_agrees_with_real_helm() {
     let exceptions = read_json(&dir().join("exceptions.json"));
     let exceptions = exceptions["exceptions"]

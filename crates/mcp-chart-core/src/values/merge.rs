@@ -60,7 +60,7 @@ pub(crate) fn merge(
     let mut order: Vec<usize> = (0..sets.len()).collect();
     order.sort_by_key(|&i| sets[i].kind);
     for i in order {
-        strvals::apply(&mut user, &sets[i], first_set + i)?;
+        strvals::apply(&mut user, &sets[i], first_set + i, options.helm)?;
     }
     coalesce(&mut defaults, user);
     let mut origins = HashMap::new();

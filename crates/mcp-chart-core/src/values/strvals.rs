@@ -9,7 +9,7 @@
 use indexmap::IndexMap;
 
 use super::tree::{Scalar, VKind, VNode};
-use super::{Origin, ValuesError};
+use super::{HelmVersion, Origin, ValuesError};
 use crate::location::{to_u32, Location};
 use crate::yaml::Span;
 
@@ -121,11 +121,17 @@ impl SetArg {
 }
 
 /// Applies every assignment of `set` to the user values in `user`.
-pub(crate) fn apply(user: &mut VNode, set: &SetArg, source: usize) -> Result<(), ValuesError> {
+pub(crate) fn apply(
+    user: &mut VNode,
+    set: &SetArg,
+    source: usize,
+    helm: HelmVersion,
+) -> Result<(), ValuesError> {
     let VKind::Map(map) = &mut user.kind else {
         return Ok(());
     };
     let mut parser = Parser::new(set, source);
+    parser.helm = helm;
     parser
         .parse(map)
         .map_err(|(column, message)| ValuesError::Set {
@@ -159,6 +165,8 @@ struct Parser<'a> {
     /// Where `=` was.
     eq_at: usize,
     collect_paths: Option<&'a mut Vec<String>>,
+    /// Helm 3 refuses an unterminated index (`a[0`); Helm 4 ignores it.
+    helm: HelmVersion,
 }
 
 type Map = IndexMap<String, VNode>;
@@ -173,6 +181,7 @@ impl<'a> Parser<'a> {
             path_start: 0,
             eq_at: 0,
             collect_paths: None,
+            helm: HelmVersion::V3,
         }
     }
 
@@ -240,7 +249,7 @@ impl<'a> Parser<'a> {
             Some('[') => {
                 let index = match self.key_index() {
                     Ok(i) => i,
-                    Err(flow) => return wrap("error parsing index: ", flow),
+                    Err(flow) => return self.index_error(flow),
                 };
                 let list = match data.get(&key) {
                     None => Vec::new(),
@@ -293,7 +302,7 @@ impl<'a> Parser<'a> {
                 };
                 let flow = self.key(&mut inner, level);
                 let empty = inner.is_empty();
-                if existed || !empty {
+                if existed || (!empty && !key.is_empty()) {
                     set_or_keep(
                         data,
                         key.clone(),
@@ -415,6 +424,15 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Helm 3 wraps the index error as text (so an unterminated index is an
+    /// error); Helm 4 wraps it as an error value (so it is the end of input).
+    fn index_error(&self, flow: Flow) -> Flow {
+        match (flow, self.helm) {
+            (Flow::Eof, HelmVersion::V3) => Flow::Fail("error parsing index: EOF".into()),
+            (flow, _) => wrap("error parsing index: ", flow),
+        }
+    }
+
     fn key_index(&mut self) -> Result<i64, Flow> {
         let (text, last) = self.runes_until(&[']']);
         if last.is_none() {
@@ -455,7 +473,7 @@ impl<'a> Parser<'a> {
             Some('[') => {
                 let next = match self.key_index() {
                     Ok(n) => n,
-                    Err(flow) => return (list, wrap("error parsing index: ", flow)),
+                    Err(flow) => return (list, self.index_error(flow)),
                 };
                 let current = match list.get(i) {
                     None => Vec::new(),
@@ -867,7 +885,7 @@ mod tests {
             value: Span::default(),
         });
         for (i, arg) in args.iter().enumerate() {
-            apply(&mut user, arg, i + 1)?;
+            apply(&mut user, arg, i + 1, HelmVersion::V3)?;
         }
         Ok(user.to_json())
     }
@@ -935,7 +953,7 @@ mod tests {
 
     #[test]
     fn broken_arguments_are_located() {
-        let err = apply_all(&[SetArg::new("a.b")]).err().expect("fails");
+        let err = apply_all(&[SetArg::new("a.b")]).expect_err("fails");
         assert!(matches!(err, ValuesError::Set { column: 4, .. }), "{err:?}");
     }
 }

@@ -127,8 +127,7 @@ fn yaml_reader_chunks(text: &str) -> Result<Vec<(u32, &str)>, YamlError> {
     let mut start = 0;
     let mut start_line = 0u32;
     let mut offset = 0;
-    let mut line_no = 0u32;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (0u32..).zip(text.split_inclusive('\n')) {
         if let Some(rest) = line.strip_prefix("---") {
             let trimmed = rest.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
@@ -144,7 +143,6 @@ fn yaml_reader_chunks(text: &str) -> Result<Vec<(u32, &str)>, YamlError> {
             start_line = line_no + 1;
         }
         offset += line.len();
-        line_no += 1;
     }
     if !text[start..].is_empty() {
         chunks.push((start_line, &text[start..]));
@@ -796,11 +794,23 @@ fn helm_text(text: &str, helm4: bool) -> Result<std::borrow::Cow<'_, str>, YamlE
         breaks |= matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');
     }
     let mut at_start = true;
+    let mut seen_content = false;
     let mut offset = 0;
+    let mut block_indent: Option<usize> = None;
+    // Byte offsets of tabs after a plain key's `:` (go-yaml takes them as
+    // the separating space; saphyr refuses them).
+    let mut key_tabs = Vec::new();
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         let here = offset;
         offset += line.len();
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if let Some(block) = block_indent {
+            if body.trim().is_empty() || indent > block {
+                continue;
+            }
+            block_indent = None;
+        }
         let rest = body.trim_start_matches([' ', '\t']);
         if body.starts_with('\t') && (rest.is_empty() || rest.starts_with('#')) {
             return Err(refuse(here, "found character that cannot start any token"));
@@ -824,14 +834,59 @@ fn helm_text(text: &str, helm4: bool) -> Result<std::borrow::Cow<'_, str>, YamlE
             }
             continue;
         }
+        if !seen_content && body.starts_with("...") {
+            return Err(refuse(here, "did not find expected node content"));
+        }
+        seen_content = true;
         at_start = body.starts_with("...");
+        if let Some(tab) = plain_key_tab(rest) {
+            key_tabs.push(here + (body.len() - rest.len()) + tab);
+        }
+        let last = body
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .last();
+        if last.is_some_and(|w| {
+            w.starts_with(['|', '>'])
+                && w[1..]
+                    .chars()
+                    .all(|c| c == '-' || c == '+' || c.is_ascii_digit())
+        }) {
+            block_indent = Some(indent);
+        }
     }
-    if !breaks {
+    if !breaks && key_tabs.is_empty() {
         return Ok(std::borrow::Cow::Borrowed(text));
     }
+    let mut bytes = text.as_bytes().to_vec();
+    for tab in key_tabs {
+        bytes[tab] = b' ';
+    }
+    let text = String::from_utf8(bytes).unwrap_or_default();
     Ok(std::borrow::Cow::Owned(
         text.replace(['\u{85}', '\u{2028}', '\u{2029}'], "\n"),
     ))
+}
+
+/// Where the tab is in `key:\tvalue`, when `key` is a plain key (so the tab
+/// separates, rather than being part of a quoted or flow scalar).
+fn plain_key_tab(line: &str) -> Option<usize> {
+    let mut content = line;
+    while let Some(rest) = content.strip_prefix("- ") {
+        content = rest.trim_start_matches(' ');
+    }
+    let skipped = line.len() - content.len();
+    if content.starts_with(['"', '\'', '{', '[', '#', '|', '>', '&', '*', '!', '?']) {
+        return None;
+    }
+    let colon = content.find(":\t")?;
+    let key = &content[..colon];
+    if key.is_empty() || key.contains(": ") || key.contains(" #") || key.contains('\t') {
+        return None;
+    }
+    Some(skipped + colon + 1)
 }
 
 /// Applies a YAML merge key (`<<: *base` or `<<: [*a, *b]`).
