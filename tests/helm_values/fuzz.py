@@ -29,14 +29,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import record  # noqa: E402
 
 KEYS = ["a", "b", "c", "name", "list", "x.y", "yes", "no", "on", "y", "n", "1", "0x1f", "1e3",
-        "1.5", "true", "null", "~", "'q'", "\"d q\"", "k_1", "-k", "é", "<<", "01", "1_0"]
+        "1.5", "true", "'q'", "\"d q\"", "k_1", "-k", "é", "01", "1_0", "image", "tag"]
+RARE_KEYS = ["null", "~", "<<", "18446744073709551615", "1e39", "!!str 5", "*nope", "? [x]"]
 SCALARS = ["1", "-1", "0", "00", "012", "0x1F", "0o17", "0b11", "1_000", "1e3", "1.5", "-.5",
            ".5", "1e309", "9007199254740993", "18446744073709551615", "0xFFFFFFFFFFFFFFFF",
            "99999999999999999999", "yes", "No", "on", "OFF", "y", "true", "False", "tRue",
            "null", "~", "Null", "nUll", "", "''", "\"\"", "x", "\"quoted\"", "'it''s'",
            "2001-12-14", "12:30", "!!str 1", "!!int \"7\"", "!!float 2", "!custom x",
            "!!binary aGk=", "\"\\u00e9\\t\"", "<b>&amp;", "a b", "-", "[]", "{}", "[1, x]",
-           "{p: 1}", "\"1e3\"", ".inf", "0.1", "1e21", "1e-7", "-0", "+1"]
+           "{p: 1}", "\"1e3\"", "0.1", "1e21", "1e-7", "-0", "+1"]
+RARE_SCALARS = [".inf", "-.inf", ".nan", "!!int x", "!!bool 1", "[1, 2", "\"\\q\"", "@x", "a: b", "%x"]
 SET_VALUES = ["1", "0", "00", "-1", "+5", "007", "1.5", "1e3", "true", "TRUE", "falſe", "null",
               "NULL", "", "x", "x y", "{}", "{a,b}", "{1,}", "{a\\,b}", "a\\,b", "\\=", "é",
               "9223372036854775807", "9223372036854775808", "0x10", "[1]", "\"s\""]
@@ -55,7 +57,7 @@ def yaml_value(rng: random.Random, depth: int, indent: int, anchors: list[str]) 
         return "\n" + "".join(f"{' ' * indent}- {i.strip() or '~'}\n" for i in items if "\n" not in i.strip()).rstrip("\n")
     if anchors and r < 0.4:
         return "*" + rng.choice(anchors)
-    value = rng.choice(SCALARS)
+    value = rng.choice(RARE_SCALARS if rng.random() < 0.02 else SCALARS)
     if r > 0.95:
         name = f"a{len(anchors)}"
         anchors.append(name)
@@ -66,9 +68,9 @@ def yaml_value(rng: random.Random, depth: int, indent: int, anchors: list[str]) 
 def yaml_map(rng: random.Random, depth: int, indent: int, anchors: list[str]) -> str:
     lines = []
     for _ in range(rng.randint(1, 4)):
-        key = rng.choice(KEYS)
+        key = rng.choice(RARE_KEYS if rng.random() < 0.02 else KEYS)
         value = yaml_value(rng, depth, indent, anchors)
-        if key == "<<" and not value.startswith("\n") and rng.random() < 0.7:
+        if key == "<<" and not value.startswith("\n") and rng.random() < 0.9:
             value = "{m: 1, a: 2}"
         if value.startswith("\n"):
             lines.append(f"{' ' * indent}{key}:{value}")
@@ -92,7 +94,7 @@ def set_path(rng: random.Random) -> str:
     for i in range(rng.randint(1, 3)):
         key = rng.choice(["a", "b", "c", "list", "x\\.y", "name", "n", "é", "a b", ""])
         if i and rng.random() < 0.15:
-            parts.append(f"[{rng.choice(['0', '1', '2', '-1', 'x', '65537'])}]")
+            parts.append(f"[{rng.choice(['0', '1', '2', '0', '1', '-1', 'x', '65537'])}]")
             continue
         parts.append(("." if parts else "") + key)
         if rng.random() < 0.2:

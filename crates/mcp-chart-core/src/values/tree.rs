@@ -136,6 +136,13 @@ impl VNode {
             NodeKind::Null => VKind::Scalar(Scalar::Null),
             NodeKind::Bool(b) => VKind::Scalar(Scalar::Bool(*b)),
             NodeKind::Int(i) => VKind::Scalar(number(0.0, Some(*i))),
+            // Helm's values hold every file number as a float64 (Helm 3's
+            // chart defaults: the number as written).
+            #[allow(clippy::cast_precision_loss)]
+            NodeKind::Uint(u) => VKind::Scalar(match reader {
+                Reader::ChartDefaults(HelmVersion::V3) => Scalar::Number(u.to_string()),
+                _ => Scalar::Float(*u as f64),
+            }),
             NodeKind::Float(f) => VKind::Scalar(number(*f, None)),
             NodeKind::Str(s) => VKind::Scalar(Scalar::Str(s.clone())),
         };

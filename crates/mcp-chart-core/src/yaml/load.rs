@@ -217,6 +217,9 @@ fn load(text: &str, limits: &Limits, first_only: bool, helm: bool) -> Result<Loa
             break;
         }
     }
+    if helm {
+        builder.out.documents.iter().try_for_each(helm_check)?;
+    }
     Ok(builder.out)
 }
 
@@ -361,10 +364,7 @@ impl Builder<'_> {
                             message: "an alias cannot be a map key here".into(),
                         });
                     }
-                    let key = alias_key(&node).map_err(|message| YamlError::Syntax {
-                        location: here.start,
-                        message,
-                    })?;
+                    let key = alias_key(&node).unwrap_or_else(|m| format!("{BAD_KEY}{m}"));
                     self.set_key(
                         Scalar {
                             text: key.clone(),
@@ -575,24 +575,10 @@ impl Builder<'_> {
             GoScalar::Null => NodeKind::Null,
             GoScalar::Bool(b) => NodeKind::Bool(b),
             GoScalar::Int(i) => NodeKind::Int(i),
-            // Helm's values hold every file number as a float64.
-            #[allow(clippy::cast_precision_loss)]
-            GoScalar::Uint(u) => NodeKind::Float(u as f64),
-            GoScalar::Float(f) if !f.is_finite() => {
-                let name = if f.is_nan() {
-                    "NaN"
-                } else if f > 0.0 {
-                    "+Inf"
-                } else {
-                    "-Inf"
-                };
-                return Err(YamlError::Syntax {
-                    location: span.start,
-                    message: format!(
-                        "`{text}` is not a number JSON can hold, and Helm refuses it (json: unsupported value: {name})"
-                    ),
-                });
-            }
+            GoScalar::Uint(u) => NodeKind::Uint(u),
+            // Infinities and NaN fail only if they survive to the JSON
+            // conversion (a later duplicate key may replace them): see
+            // `helm_check`.
             GoScalar::Float(f) => NodeKind::Float(f),
             GoScalar::Str(s) => NodeKind::Str(s),
         })
@@ -715,7 +701,7 @@ fn helm_key(scalar: Scalar, span: Span) -> Result<(String, Option<Hazard>), Yaml
     };
     let value = go::resolve(scalar.tag.as_deref(), &scalar.text, scalar.plain).map_err(error)?;
     let key = go::key_string(&value)
-        .map_err(|m| error(format!("Helm cannot use `{}` as a key ({m})", scalar.text)))?;
+        .unwrap_or_else(|m| format!("{BAD_KEY}Helm cannot use `{}` as a key ({m})", scalar.text));
     let hazard = if scalar.plain && scalar.tag.is_none() {
         key_string(
             Scalar {
@@ -733,12 +719,50 @@ fn helm_key(scalar: Scalar, span: Span) -> Result<(String, Option<Hazard>), Yaml
     Ok((key, hazard))
 }
 
+/// Marks a key sigs.k8s.io/yaml cannot convert; the error is raised only if
+/// the key survives to the conversion (see [`helm_check`]).
+const BAD_KEY: &str = "\u{0}\u{1}unconvertible key\u{1}";
+
+/// What sigs.k8s.io/yaml's conversion to JSON refuses in a decoded document:
+/// keys it cannot make a string of, infinities and NaN.
+fn helm_check(node: &Node) -> Result<(), YamlError> {
+    match &node.kind {
+        NodeKind::Float(f) if !f.is_finite() => {
+            let name = if f.is_nan() {
+                "NaN"
+            } else if *f > 0.0 {
+                "+Inf"
+            } else {
+                "-Inf"
+            };
+            Err(YamlError::Syntax {
+                location: node.span.start,
+                message: format!(
+                    "this number is not one JSON can hold, and Helm refuses it (json: unsupported value: {name})"
+                ),
+            })
+        }
+        NodeKind::Seq(items) => items.iter().try_for_each(helm_check),
+        NodeKind::Map(entries) => entries.iter().try_for_each(|entry| {
+            if let Some(message) = entry.key.strip_prefix(BAD_KEY) {
+                return Err(YamlError::Syntax {
+                    location: entry.key_span.start,
+                    message: message.to_string(),
+                });
+            }
+            helm_check(&entry.value)
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// The key an alias used as a map key stands for (go-yaml allows this).
 fn alias_key(node: &Node) -> Result<String, String> {
     let scalar = match &node.kind {
         NodeKind::Null => GoScalar::Null,
         NodeKind::Bool(b) => GoScalar::Bool(*b),
         NodeKind::Int(i) => GoScalar::Int(*i),
+        NodeKind::Uint(u) => GoScalar::Uint(*u),
         NodeKind::Float(f) => GoScalar::Float(*f),
         NodeKind::Str(s) => GoScalar::Str(s.clone()),
         NodeKind::Seq(_) | NodeKind::Map(_) => {
