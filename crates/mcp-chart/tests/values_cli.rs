@@ -35,7 +35,7 @@ fn dir_with(test: &str, files: &[(&str, &str)]) -> PathBuf {
     dir
 }
 
-const DEFAULTS: &str = "a: 1\nm:\n  x: true\n  y: [1, 2]\ne: {}\n";
+const DEFAULTS: &str = "a: 1\nm:\n  x: true\n  l: [1, 2]\ne: {}\n";
 
 #[test]
 fn json_is_go_toj_son_of_the_merge() {
@@ -63,7 +63,7 @@ fn json_is_go_toj_son_of_the_merge() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "{\"a\":1,\"e\":{},\"extra\":null,\"k\":[\"\"],\"lt\":\"\\u003c\\u0026\\u003e\",\"m\":{\"y\":[1,2],\"z\":1e+21},\"n\":5}\n"
+        "{\"a\":1,\"e\":{},\"extra\":null,\"k\":[\"\"],\"lt\":\"\\u003c\\u0026\\u003e\",\"m\":{\"l\":[1,2],\"z\":1e+21},\"n\":5}\n"
     );
 }
 
@@ -85,7 +85,7 @@ fn show_origin_names_every_leaf_source() {
             "-f",
             "v.yaml",
             "--set",
-            "m.y[2]=3",
+            "m.l[2]=3",
             "--set-string",
             "s=007",
             "--show-origin",
