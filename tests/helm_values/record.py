@@ -165,8 +165,11 @@ def verdicts(suites, mcp_chart: str, jobs: int) -> int:
             h = subprocess.run([str(helm), "template", "x", str(REPO / "charts" / "mcp-server")] + argv,
                                cwd=work, env=helm_env(home, "3"), capture_output=True, text=True,
                                errors="replace", timeout=60)
+            # validate reads ./values.yaml without -f; Helm reads nothing then.
+            own = argv if "-f" in argv else ["-f", "empty.yaml"] + argv
+            (work / "empty.yaml").write_text("")
             m = subprocess.run([mcp_chart, "validate", "--format", "json",
-                                "--ignore", "gateway-post-renderer"] + argv,
+                                "--ignore", "gateway-post-renderer"] + own,
                                cwd=work, capture_output=True, text=True, errors="replace", timeout=60)
             if m.returncode not in (0, 1):
                 return case["name"], h.returncode == 0, None, m.stderr.strip()[:300]
@@ -175,11 +178,20 @@ def verdicts(suites, mcp_chart: str, jobs: int) -> int:
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(one, cases))
     shutil.rmtree(home, ignore_errors=True)
-    bad = [r for r in results if r[1] != r[2]]
+    known = json.loads((HERE / "exceptions.json").read_text(encoding="utf-8")).get("verdicts", {})
+    bad = [r for r in results if r[1] != r[2] and r[0] not in known]
+    for name in sorted(known):
+        print(f"known verdict difference: {name}: {known[name]}")
+    stale = [r[0] for r in results if r[1] == r[2] and r[0] in known]
+    for name in stale:
+        print(f"verdict agrees now, remove it from exceptions.json: {name}")
+    bad += [r for r in results if r[0] in stale]
     for name, helm_ok, ours_ok, why in bad:
         print(f"verdict differs: {name}: helm template {'ok' if helm_ok else 'fails'}, "
               f"mcp-chart validate {'valid' if ours_ok else 'invalid' if ours_ok is False else 'usage error'}: {why}")
-    print(f"verdicts: {len(results) - len(bad)}/{len(results)} cases agree (helm template charts/mcp-server vs mcp-chart validate)")
+    agree = sum(1 for r in results if r[1] == r[2])
+    print(f"verdicts: {agree}/{len(results)} cases agree (helm template charts/mcp-server vs "
+          f"mcp-chart validate), {len(results) - agree - len(bad)} known differences in exceptions.json")
     return 1 if bad else 0
 
 
