@@ -38,7 +38,7 @@ fn dir_with(test: &str, files: &[(&str, &str)]) -> PathBuf {
 const DEFAULTS: &str = "a: 1\nm:\n  x: true\n  l: [1, 2]\ne: {}\n";
 
 #[test]
-fn json_is_go_toj_son_of_the_merge() {
+fn json_is_what_go_to_json_prints() {
     let dir = dir_with(
         "json",
         &[
