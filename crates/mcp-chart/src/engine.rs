@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use clap::{Args, ValueEnum};
 use mcp_chart_core::validate::{BytesSource, Report};
-use mcp_chart_core::values::SetArg;
+use mcp_chart_core::values::{HelmVersion, SetArg, SetKind};
 use mcp_chart_module::{NamedText, Request, Response, SetDto, Text};
 use wasmtime::{Config, Engine as Wasmtime, Instance, Module, Store, Trap, TypedFunc};
 
@@ -103,7 +103,24 @@ impl EngineArgs {
         &self,
         files: &[BytesSource<'_>],
         sets: &[SetArg],
+        helm: HelmVersion,
     ) -> Result<Report, EngineError> {
+        // The engine protocol carries --set and --set-string and reads as
+        // Helm 3; anything else runs in the linked core.
+        let protocol = helm == HelmVersion::V3
+            && sets
+                .iter()
+                .all(|s| matches!(s.kind, SetKind::Set | SetKind::String));
+        if !protocol {
+            return match self.engine {
+                Engine::Native => Ok(mcp_chart_core::validate::validate_bytes_as(
+                    files, sets, helm,
+                )),
+                Engine::Wasm => Err(EngineError::Protocol(
+                    "--engine wasm takes only --set and --set-string, read as Helm 3".into(),
+                )),
+            };
+        }
         let request = Request::Validate {
             files: files
                 .iter()
@@ -162,7 +179,7 @@ impl EngineArgs {
 pub fn set_dto(set: &SetArg) -> SetDto {
     SetDto {
         text: set.text.clone(),
-        string: set.force_string,
+        string: set.force_string(),
     }
 }
 

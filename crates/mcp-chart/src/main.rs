@@ -30,6 +30,9 @@ enum Command {
     Schema(commands::schema::SchemaArgs),
     /// Check values files the way Helm reads them (file:line:col diagnostics).
     Validate(commands::validate::ValidateArgs),
+    /// Print the merged values exactly as Helm's `.Values` (YAML or
+    /// `toJson` JSON), optionally with the origin of every value.
+    Values(commands::values::ValuesArgs),
     /// Helm post-renderer: inject the stdio gateway and connection timeouts
     /// into the manifests on stdin, write them to stdout.
     PostRender(commands::post_render::PostRenderArgs),
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Validate(args) => stdout_open().and_then(|()| commands::validate::run(&args)),
+        Command::Values(args) => stdout_open().and_then(|()| commands::values::run(&args)),
         Command::PostRender(args) => commands::post_render::run(&args),
         Command::Flux(args) => commands::flux::run(&args),
         Command::EngineRequest(args) => commands::engine_request::run(&args),

@@ -23,7 +23,9 @@ pub use context::display_path;
 pub use diagnostic::{Diagnostic, Severity, SourceKind, SourceText};
 pub use input::{MAX_VALUES_BYTES, MAX_VALUES_DEPTH};
 
-use crate::values::{self, SetArg, ValuesError, ValuesSource, CHART_DEFAULTS};
+use crate::values::{
+    self, HelmVersion, MergeOptions, SetArg, ValuesError, ValuesSource, CHART_DEFAULTS,
+};
 use crate::yaml::{decode_utf8, YamlError};
 use context::Ctx;
 
@@ -116,12 +118,18 @@ pub fn validate(files: &[ValuesSource<'_>], sets: &[SetArg]) -> Report {
         .iter()
         .map(|f| (f.name, f.text.strip_prefix('\u{feff}').unwrap_or(f.text)))
         .collect();
-    run(&texts, sets, Vec::new())
+    run(&texts, sets, Vec::new(), HelmVersion::V3)
 }
 
 /// Validates values files given as bytes: a file that is not UTF-8 (or is too
 /// large) is an error diagnostic.
 pub fn validate_bytes(files: &[BytesSource<'_>], sets: &[SetArg]) -> Report {
+    validate_bytes_as(files, sets, HelmVersion::V3)
+}
+
+/// [`validate_bytes`], reading the values the way `helm` (3 or 4) does where
+/// the two differ.
+pub fn validate_bytes_as(files: &[BytesSource<'_>], sets: &[SetArg], helm: HelmVersion) -> Report {
     let mut texts = Vec::new();
     let mut problems = Vec::new();
     let mut lossy = Vec::new();
@@ -151,7 +159,7 @@ pub fn validate_bytes(files: &[BytesSource<'_>], sets: &[SetArg]) -> Report {
         }
     }
     if problems.is_empty() {
-        return run(&texts, sets, Vec::new());
+        return run(&texts, sets, Vec::new(), helm);
     }
     let mut sources = source_list(&texts, sets);
     for (i, text) in lossy.into_iter().enumerate() {
@@ -245,7 +253,12 @@ fn source_list(files: &[(&str, &str)], sets: &[SetArg]) -> Vec<SourceText> {
     sources
 }
 
-fn run(files: &[(&str, &str)], sets: &[SetArg], mut diagnostics: Vec<Diagnostic>) -> Report {
+fn run(
+    files: &[(&str, &str)],
+    sets: &[SetArg],
+    mut diagnostics: Vec<Diagnostic>,
+    helm: HelmVersion,
+) -> Report {
     let sources = source_list(files, sets);
     // 1. Each file on its own: unreadable input stops here.
     let mut pointers = HashMap::new();
@@ -265,7 +278,7 @@ fn run(files: &[(&str, &str)], sets: &[SetArg], mut diagnostics: Vec<Diagnostic>
     for (index, set) in sets.iter().enumerate() {
         if let Err(ValuesError::Set {
             column, message, ..
-        }) = set.check_syntax()
+        }) = set.check_syntax(helm)
         {
             diagnostics.push(set_error(files, sets, index, column, &message));
         }
@@ -279,7 +292,12 @@ fn run(files: &[(&str, &str)], sets: &[SetArg], mut diagnostics: Vec<Diagnostic>
         .iter()
         .map(|(name, text)| ValuesSource { name, text })
         .collect();
-    let merged = match values::merge(&sources_in, sets) {
+    let options = MergeOptions {
+        helm,
+        limits: Some(input::limits()),
+        ..MergeOptions::default()
+    };
+    let merged = match values::merge_with(&sources_in, sets, &options) {
         Ok(m) => m,
         Err(e) => {
             diagnostics.push(merge_error(&e, files, sets));

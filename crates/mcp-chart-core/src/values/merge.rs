@@ -1,36 +1,49 @@
-//! Helm's merge order: user values = `-f` files merged in order, then `--set`
-//! applied; then the user values are coalesced over the chart defaults, where a
-//! null deletes a default, maps merge and everything else replaces.
+//! Helm's merge order: the user values are the `-f` files merged in order,
+//! then the `--set` family applied by flag (`--set-json`, `--set`,
+//! `--set-string`, `--set-file`, `--set-literal`); then they are coalesced
+//! over the chart defaults: a user `null` deletes a key the defaults have
+//! (and stays a `null` where they do not), maps merge, everything else replaces.
 
 use std::collections::HashMap;
 
-use indexmap::IndexMap;
-
 use super::strvals::{self, SetArg};
-use super::tree::{VKind, VNode};
-use super::{MergedValues, Origin, SourcedHazard, ValuesError, ValuesSource, CHART_DEFAULTS};
-use crate::yaml::{load_first_document, Limits, NodeKind, Span};
-
-fn chart_defaults_text() -> &'static str {
-    crate::embedded::VALUES_YAML
-}
+use super::tree::{Reader, VKind, VNode};
+use super::{
+    HelmVersion, MergeOptions, MergedValues, Origin, SourcedHazard, ValuesError, ValuesSource,
+    CHART_DEFAULTS,
+};
+use crate::yaml::{load_helm_values, NodeKind, Span};
 
 pub(crate) fn merge(
     files: &[ValuesSource<'_>],
     sets: &[SetArg],
+    options: &MergeOptions<'_>,
 ) -> Result<MergedValues, ValuesError> {
-    let mut sources = vec![CHART_DEFAULTS.to_string()];
-    let mut texts = vec![chart_defaults_text().to_string()];
+    let defaults_source = options.defaults.unwrap_or(ValuesSource {
+        name: CHART_DEFAULTS,
+        text: crate::embedded::VALUES_YAML,
+    });
+    let mut sources = vec![defaults_source.name.to_string()];
+    let mut texts = vec![defaults_source.text.to_string()];
     let mut hazards = Vec::new();
 
-    let defaults = read_map(CHART_DEFAULTS, chart_defaults_text(), 0, &mut Vec::new())?;
-    let mut user = empty_map(0);
+    let mut defaults = read_map(
+        defaults_source,
+        0,
+        options,
+        Reader::ChartDefaults(options.helm),
+        &mut Vec::new(),
+    )?;
+    if options.helm == HelmVersion::V4 {
+        defaults.strip_map_nulls();
+    }
+    let mut user = VNode::map(root_origin(0));
     for file in files {
         let source = sources.len();
         sources.push(file.name.to_string());
         texts.push(file.text.to_string());
         let mut found = Vec::new();
-        let tree = read_map(file.name, file.text, source, &mut found)?;
+        let tree = read_map(*file, source, options, Reader::UserFile, &mut found)?;
         hazards.extend(
             found
                 .into_iter()
@@ -38,61 +51,70 @@ pub(crate) fn merge(
         );
         merge_maps(&mut user, tree);
     }
+    let first_set = sources.len();
     for set in sets {
-        let source = sources.len();
         sources.push(set.source_name());
         texts.push(set.text.clone());
-        strvals::apply(&mut user, set, source)?;
     }
-    let mut merged = defaults;
-    coalesce(&mut merged, user);
+    // Helm applies the flags by kind, whatever their order on the command line.
+    let mut order: Vec<usize> = (0..sets.len()).collect();
+    order.sort_by_key(|&i| sets[i].kind);
+    for i in order {
+        strvals::apply(&mut user, &sets[i], first_set + i, options.helm)?;
+    }
+    coalesce(&mut defaults, user);
     let mut origins = HashMap::new();
-    merged.collect_origins(&mut String::new(), &mut origins);
+    defaults.collect_origins(&mut String::new(), &mut origins);
     Ok(MergedValues {
-        json: merged.to_json(),
+        json: defaults.to_json(),
         sources,
         hazards,
         texts,
         origins,
+        tree: defaults,
     })
 }
 
-fn empty_map(source: usize) -> VNode {
-    VNode {
-        kind: VKind::Map(IndexMap::new()),
-        origin: Origin {
-            source,
-            key: None,
-            value: Span::default(),
-        },
+fn root_origin(source: usize) -> Origin {
+    Origin {
+        source,
+        key: None,
+        value: Span::default(),
     }
 }
 
-/// Reads a values file: its first document, which must be a map (or nothing).
+/// Reads a values file as Helm does: a map (or nothing). Helm 3 reads the
+/// first document; Helm 4 merges every document.
 fn read_map(
-    name: &str,
-    text: &str,
+    file: ValuesSource<'_>,
     source: usize,
+    options: &MergeOptions<'_>,
+    reader: Reader,
     hazards: &mut Vec<crate::yaml::Hazard>,
 ) -> Result<VNode, ValuesError> {
-    let (doc, found) =
-        load_first_document(text, &Limits::default()).map_err(|error| ValuesError::Yaml {
-            source_name: name.to_string(),
-            error,
-        })?;
-    hazards.extend(found);
-    let Some(doc) = doc else {
-        return Ok(empty_map(source));
+    let limits = options.limits.unwrap_or_default();
+    let yaml_error = |error| ValuesError::Yaml {
+        source_name: file.name.to_string(),
+        error,
     };
-    match doc.kind {
-        NodeKind::Null => Ok(empty_map(source)),
-        NodeKind::Map(_) => Ok(VNode::from_yaml(&doc, source, None)),
-        _ => Err(ValuesError::NotAMap {
-            source_name: name.to_string(),
-            location: doc.span.start,
-            found: doc.type_name(),
-        }),
+    let loaded = load_helm_values(file.text, &limits, options.helm == HelmVersion::V4)
+        .map_err(yaml_error)?;
+    hazards.extend(loaded.hazards);
+    let mut out = VNode::map(root_origin(source));
+    for doc in loaded.documents {
+        match doc.kind {
+            NodeKind::Null => {}
+            NodeKind::Map(_) => merge_maps(&mut out, VNode::from_yaml(&doc, source, None, reader)),
+            _ => {
+                return Err(ValuesError::NotAMap {
+                    source_name: file.name.to_string(),
+                    location: doc.span.start,
+                    found: doc.type_name(),
+                })
+            }
+        }
     }
+    Ok(out)
 }
 
 /// Helm's `mergeMaps`: `top` over `base`; maps merge, anything else replaces
@@ -102,10 +124,7 @@ pub(crate) fn merge_maps(base: &mut VNode, top: VNode) {
         (VKind::Map(base_map), VKind::Map(top_map)) => {
             for (key, value) in top_map {
                 match base_map.get_mut(&key) {
-                    Some(existing)
-                        if matches!(existing.kind, VKind::Map(_))
-                            && matches!(value.kind, VKind::Map(_)) =>
-                    {
+                    Some(existing) if existing.is_map() && value.is_map() => {
                         merge_maps(existing, value);
                     }
                     _ => {
@@ -121,25 +140,20 @@ pub(crate) fn merge_maps(base: &mut VNode, top: VNode) {
     }
 }
 
-/// Helm's coalescing of user values over chart defaults.
+/// Helm's coalescing of user values over chart defaults (maps on both sides).
 fn coalesce(defaults: &mut VNode, user: VNode) {
     let (VKind::Map(dst), VKind::Map(src)) = (&mut defaults.kind, user.kind) else {
         return;
     };
-    for (key, mut value) in src {
-        if value.is_null() {
-            dst.shift_remove(&key);
-            continue;
-        }
+    for (key, value) in src {
         match dst.get_mut(&key) {
-            Some(existing)
-                if matches!(existing.kind, VKind::Map(_))
-                    && matches!(value.kind, VKind::Map(_)) =>
-            {
+            Some(_) if value.is_null() => {
+                dst.shift_remove(&key);
+            }
+            Some(existing) if existing.is_map() && value.is_map() => {
                 coalesce(existing, value);
             }
             _ => {
-                value.strip_nulls();
                 dst.insert(key, value);
             }
         }

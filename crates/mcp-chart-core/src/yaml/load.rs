@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as SaphyrSpan};
 
+use super::go::{self, GoScalar};
 use super::node::{Entry, Node, NodeKind, Span};
 use super::scalar::{resolve_plain, Resolved};
 use super::YamlError;
@@ -76,7 +77,106 @@ pub struct Loaded {
 
 /// Reads every document of `text`.
 pub fn load_documents(text: &str, limits: &Limits) -> Result<Loaded, YamlError> {
-    load(text, limits, false)
+    load(text, limits, false, false)
+}
+
+/// Reads a values file exactly as Helm does (go-yaml v2, then sigs.k8s.io/yaml's
+/// conversion to JSON): the first document only, or every document when
+/// `all_documents` (Helm 4). Numbers that fit no `int64` become floats (as
+/// they do in Helm's values), map keys are the strings Helm makes of them, and
+/// what Helm refuses is an error (control characters, `%YAML 1.2`, `null`
+/// keys, `.inf`/`.nan` values, tags that do not fit their value).
+pub fn load_helm_values(
+    text: &str,
+    limits: &Limits,
+    all_documents: bool,
+) -> Result<Loaded, YamlError> {
+    if text.len() > limits.max_bytes {
+        return Err(YamlError::Limit {
+            location: Location::new(1, 1),
+            what: "input size in bytes",
+            limit: limits.max_bytes,
+        });
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let prepared = helm_text(text, all_documents)?;
+    if !all_documents {
+        return load(&prepared, limits, true, true);
+    }
+    // Helm 4 cuts the file at `---` lines (k8s.io/apimachinery's YAMLReader)
+    // and reads the first document of each part.
+    let mut out = Loaded::default();
+    for (first_line, chunk) in yaml_reader_chunks(&prepared)? {
+        let mut loaded = load(chunk, limits, true, true).map_err(|e| shift_error(e, first_line))?;
+        for doc in &mut loaded.documents {
+            shift_node(doc, first_line);
+        }
+        for hazard in &mut loaded.hazards {
+            shift_span(&mut hazard.span, first_line);
+        }
+        out.documents.extend(loaded.documents.into_iter().take(1));
+        out.hazards.extend(loaded.hazards);
+    }
+    Ok(out)
+}
+
+/// The parts k8s.io/apimachinery's YAMLReader cuts a text into: each with the
+/// number of lines before it.
+fn yaml_reader_chunks(text: &str) -> Result<Vec<(u32, &str)>, YamlError> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut start_line = 0u32;
+    let mut offset = 0;
+    for (line_no, line) in (0u32..).zip(text.split_inclusive('\n')) {
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err(YamlError::Syntax {
+                    location: Location::new(line_no + 1, 4),
+                    message: format!("invalid Yaml document separator: {trimmed}"),
+                });
+            }
+            if !text[start..offset].is_empty() {
+                chunks.push((start_line, &text[start..offset]));
+            }
+            start = offset + line.len();
+            start_line = line_no + 1;
+        }
+        offset += line.len();
+    }
+    if !text[start..].is_empty() {
+        chunks.push((start_line, &text[start..]));
+    }
+    Ok(chunks)
+}
+
+fn shift_span(span: &mut Span, lines: u32) {
+    span.start.line += lines;
+    span.end.line += lines;
+}
+
+fn shift_node(node: &mut Node, lines: u32) {
+    shift_span(&mut node.span, lines);
+    match &mut node.kind {
+        NodeKind::Seq(items) => items.iter_mut().for_each(|n| shift_node(n, lines)),
+        NodeKind::Map(entries) => {
+            for entry in entries {
+                shift_span(&mut entry.key_span, lines);
+                shift_node(&mut entry.value, lines);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn shift_error(mut error: YamlError, lines: u32) -> YamlError {
+    match &mut error {
+        YamlError::NotUtf8 { location, .. }
+        | YamlError::Syntax { location, .. }
+        | YamlError::Limit { location, .. }
+        | YamlError::UnknownAnchor { location } => location.line += lines,
+    }
+    error
 }
 
 /// Reads the first document of `text` only (what Helm does with a values file);
@@ -85,11 +185,11 @@ pub fn load_first_document(
     text: &str,
     limits: &Limits,
 ) -> Result<(Option<Node>, Vec<Hazard>), YamlError> {
-    let loaded = load(text, limits, true)?;
+    let loaded = load(text, limits, true, false)?;
     Ok((loaded.documents.into_iter().next(), loaded.hazards))
 }
 
-fn load(text: &str, limits: &Limits, first_only: bool) -> Result<Loaded, YamlError> {
+fn load(text: &str, limits: &Limits, first_only: bool, helm: bool) -> Result<Loaded, YamlError> {
     if text.len() > limits.max_bytes {
         return Err(YamlError::Limit {
             location: Location::new(1, 1),
@@ -104,6 +204,7 @@ fn load(text: &str, limits: &Limits, first_only: bool) -> Result<Loaded, YamlErr
         alias_nodes: 0,
         root: None,
         out: Loaded::default(),
+        helm,
     };
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
@@ -115,6 +216,9 @@ fn load(text: &str, limits: &Limits, first_only: bool) -> Result<Loaded, YamlErr
         if done && first_only && !builder.out.documents.is_empty() {
             break;
         }
+    }
+    if helm {
+        builder.out.documents.iter().try_for_each(helm_check)?;
     }
     Ok(builder.out)
 }
@@ -179,6 +283,10 @@ fn index_last(entries: &[Entry], positions: &mut HashMap<String, usize>) {
 struct Scalar {
     text: String,
     plain: bool,
+    /// The full tag (Helm values only).
+    tag: Option<String>,
+    /// The key already resolved (an alias used as a key, Helm values only).
+    resolved: Option<String>,
 }
 
 struct Builder<'l> {
@@ -188,6 +296,8 @@ struct Builder<'l> {
     alias_nodes: usize,
     root: Option<Node>,
     out: Loaded,
+    /// Read as Helm reads values (see [`load_helm_values`]).
+    helm: bool,
 }
 
 impl Builder<'_> {
@@ -207,17 +317,24 @@ impl Builder<'_> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 if self.expects_key() {
-                    let plain = style == ScalarStyle::Plain && tag.is_none();
+                    let full_tag = tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix));
+                    let plain = style == ScalarStyle::Plain && (tag.is_none() || self.helm);
                     self.set_key(
                         Scalar {
                             text: text.into_owned(),
                             plain,
+                            tag: full_tag,
+                            resolved: None,
                         },
                         here,
                     );
                     return Ok(false);
                 }
-                let kind = self.scalar_kind(&text, style, tag.as_deref(), here);
+                let kind = if self.helm {
+                    self.helm_scalar(&text, style, tag.as_deref(), here)?
+                } else {
+                    self.scalar_kind(&text, style, tag.as_deref(), here)
+                };
                 let node = Node { kind, span: here };
                 if anchor > 0 {
                     self.anchors.insert(anchor, node.clone());
@@ -241,10 +358,23 @@ impl Builder<'_> {
                     });
                 }
                 if self.expects_key() {
-                    return Err(YamlError::Syntax {
-                        location: here.start,
-                        message: "an alias cannot be a map key here".into(),
-                    });
+                    if !self.helm {
+                        return Err(YamlError::Syntax {
+                            location: here.start,
+                            message: "an alias cannot be a map key here".into(),
+                        });
+                    }
+                    let key = alias_key(&node).unwrap_or_else(|m| format!("{BAD_KEY}{m}"));
+                    self.set_key(
+                        Scalar {
+                            text: key.clone(),
+                            plain: false,
+                            tag: None,
+                            resolved: Some(key),
+                        },
+                        here,
+                    );
+                    return Ok(false);
                 }
                 self.push_value(node)?;
             }
@@ -361,23 +491,53 @@ impl Builder<'_> {
                     location: node.span.start,
                     message: "a value without a key".into(),
                 })?;
-                if scalar.plain && scalar.text == "<<" {
-                    merge_into(merged, node, key_span)?;
+                let is_merge = scalar.text == "<<"
+                    && scalar.resolved.is_none()
+                    && if self.helm {
+                        scalar.plain && scalar.tag.is_none()
+                            || scalar.tag.as_deref() == Some("tag:yaml.org,2002:merge")
+                    } else {
+                        scalar.plain
+                    };
+                if is_merge {
+                    if self.helm {
+                        // go-yaml v2: the merged keys are set where `<<` is
+                        // written, over the keys before it.
+                        for entry in merge_sources(node, key_span)? {
+                            merged.push(entry.clone());
+                            match find_key(entries, positions, &entry.key) {
+                                Some(i) => entries[i] = entry,
+                                None => {
+                                    entries.push(entry);
+                                    index_last(entries, positions);
+                                }
+                            }
+                        }
+                    } else {
+                        merge_into(merged, node, key_span)?;
+                    }
                     return Ok(());
                 }
-                let (key, hazard) = key_string(scalar, key_span);
+                let (key, hazard) = if self.helm {
+                    helm_key(scalar, key_span)?
+                } else {
+                    key_string(scalar, key_span)
+                };
                 if let Some(h) = hazard {
                     self.out.hazards.push(h);
                 }
                 if let Some(existing) = find_key(entries, positions, &key).map(|i| &mut entries[i])
                 {
-                    self.out.hazards.push(Hazard {
-                        kind: HazardKind::DuplicateKey {
-                            key: key.clone(),
-                            first: existing.key_span.start,
-                        },
-                        span: key_span,
-                    });
+                    let over_merge = self.helm && merged.iter().any(|e| e.key == key);
+                    if !over_merge {
+                        self.out.hazards.push(Hazard {
+                            kind: HazardKind::DuplicateKey {
+                                key: key.clone(),
+                                first: existing.key_span.start,
+                            },
+                            span: key_span,
+                        });
+                    }
                     existing.key_span = key_span;
                     existing.value = node;
                 } else {
@@ -391,6 +551,61 @@ impl Builder<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A value scalar as Helm reads it (go-yaml v2, then JSON).
+    fn helm_scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&saphyr_parser::Tag>,
+        span: Span,
+    ) -> Result<NodeKind, YamlError> {
+        let full_tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+        let plain = style == ScalarStyle::Plain;
+        let value =
+            go::resolve(full_tag.as_deref(), text, plain).map_err(|message| YamlError::Syntax {
+                location: span.start,
+                message,
+            })?;
+        if plain && full_tag.is_none() {
+            self.plain_hazard(text, span);
+        }
+        Ok(match value {
+            GoScalar::Null => NodeKind::Null,
+            GoScalar::Bool(b) => NodeKind::Bool(b),
+            GoScalar::Int(i) => NodeKind::Int(i),
+            GoScalar::Uint(u) => NodeKind::Uint(u),
+            // Infinities and NaN fail only if they survive to the JSON
+            // conversion (a later duplicate key may replace them): see
+            // `helm_check`.
+            GoScalar::Float(f) => NodeKind::Float(f),
+            GoScalar::Str(s) => NodeKind::Str(s),
+        })
+    }
+
+    /// Records a YAML 1.1 boolean word or a leading-zero octal.
+    fn plain_hazard(&mut self, text: &str, span: Span) {
+        match resolve_plain(text) {
+            Resolved::Bool {
+                value,
+                yaml11_word: true,
+            } => self.out.hazards.push(Hazard {
+                kind: HazardKind::Yaml11Bool {
+                    text: text.to_string(),
+                    value,
+                },
+                span,
+            }),
+            Resolved::Int { value, octal: true } => self.out.hazards.push(Hazard {
+                kind: HazardKind::Octal {
+                    text: text.to_string(),
+                    value,
+                },
+                span,
+            }),
+            _ => {}
+        }
     }
 
     fn scalar_kind(
@@ -472,6 +687,230 @@ fn key_string(scalar: Scalar, span: Span) -> (String, Option<Hazard>) {
         Resolved::Null => ("null".to_string(), None),
         Resolved::Float(_) | Resolved::Str => (scalar.text, None),
     }
+}
+
+/// The key Helm makes of a map key scalar (go-yaml v2 resolution, then
+/// sigs.k8s.io/yaml's key conversion), with its YAML 1.1 hazard.
+fn helm_key(scalar: Scalar, span: Span) -> Result<(String, Option<Hazard>), YamlError> {
+    if let Some(key) = scalar.resolved {
+        return Ok((key, None));
+    }
+    let error = |message: String| YamlError::Syntax {
+        location: span.start,
+        message,
+    };
+    let value = go::resolve(scalar.tag.as_deref(), &scalar.text, scalar.plain).map_err(error)?;
+    let key = go::key_string(&value)
+        .unwrap_or_else(|m| format!("{BAD_KEY}Helm cannot use `{}` as a key ({m})", scalar.text));
+    let hazard = if scalar.plain && scalar.tag.is_none() {
+        key_string(
+            Scalar {
+                text: scalar.text,
+                plain: true,
+                tag: None,
+                resolved: None,
+            },
+            span,
+        )
+        .1
+    } else {
+        None
+    };
+    Ok((key, hazard))
+}
+
+/// Marks a key sigs.k8s.io/yaml cannot convert; the error is raised only if
+/// the key survives to the conversion (see [`helm_check`]).
+const BAD_KEY: &str = "\u{0}\u{1}unconvertible key\u{1}";
+
+/// What sigs.k8s.io/yaml's conversion to JSON refuses in a decoded document:
+/// keys it cannot make a string of, infinities and NaN.
+fn helm_check(node: &Node) -> Result<(), YamlError> {
+    match &node.kind {
+        NodeKind::Float(f) if !f.is_finite() => {
+            let name = if f.is_nan() {
+                "NaN"
+            } else if *f > 0.0 {
+                "+Inf"
+            } else {
+                "-Inf"
+            };
+            Err(YamlError::Syntax {
+                location: node.span.start,
+                message: format!(
+                    "this number is not one JSON can hold, and Helm refuses it (json: unsupported value: {name})"
+                ),
+            })
+        }
+        NodeKind::Seq(items) => items.iter().try_for_each(helm_check),
+        NodeKind::Map(entries) => entries.iter().try_for_each(|entry| {
+            if let Some(message) = entry.key.strip_prefix(BAD_KEY) {
+                return Err(YamlError::Syntax {
+                    location: entry.key_span.start,
+                    message: message.to_string(),
+                });
+            }
+            helm_check(&entry.value)
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The key an alias used as a map key stands for (go-yaml allows this).
+fn alias_key(node: &Node) -> Result<String, String> {
+    let scalar = match &node.kind {
+        NodeKind::Null => GoScalar::Null,
+        NodeKind::Bool(b) => GoScalar::Bool(*b),
+        NodeKind::Int(i) => GoScalar::Int(*i),
+        NodeKind::Uint(u) => GoScalar::Uint(*u),
+        NodeKind::Float(f) => GoScalar::Float(*f),
+        NodeKind::Str(s) => GoScalar::Str(s.clone()),
+        NodeKind::Seq(_) | NodeKind::Map(_) => {
+            return Err("a map or list cannot be a map key".to_string())
+        }
+    };
+    go::key_string(&scalar)
+}
+
+/// The entries a merge key sets, in the order go-yaml v2 sets them (for a
+/// list, the last map first, so that earlier maps win).
+fn merge_sources(node: Node, key_span: Span) -> Result<Vec<Entry>, YamlError> {
+    match node.kind {
+        NodeKind::Map(entries) => Ok(entries),
+        NodeKind::Seq(items) => {
+            let mut out = Vec::new();
+            for item in items.into_iter().rev() {
+                match item.kind {
+                    NodeKind::Map(entries) => out.extend(entries),
+                    _ => return Err(helm_merge_error(key_span)),
+                }
+            }
+            Ok(out)
+        }
+        _ => Err(helm_merge_error(key_span)),
+    }
+}
+
+fn helm_merge_error(span: Span) -> YamlError {
+    YamlError::Syntax {
+        location: span.start,
+        message: "map merge requires map or sequence of maps as the value".into(),
+    }
+}
+
+/// What Helm's YAML reader refuses before parsing (control characters,
+/// directives it does not support, a tab where a token would start), and
+/// the line breaks YAML 1.1 adds (NEL, LS, PS) made plain newlines.
+fn helm_text(text: &str, helm4: bool) -> Result<std::borrow::Cow<'_, str>, YamlError> {
+    let index = crate::location::LineIndex::new(text);
+    let refuse = |offset: usize, message: &str| YamlError::Syntax {
+        location: index.location(text, offset),
+        message: message.to_string(),
+    };
+    let mut breaks = false;
+    for (offset, c) in text.char_indices() {
+        let printable = matches!(c,
+            '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
+            | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+        if !printable {
+            return Err(refuse(offset, "control characters are not allowed"));
+        }
+        breaks |= matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');
+    }
+    let mut at_start = true;
+    let mut seen_content = false;
+    let mut offset = 0;
+    let mut block_indent: Option<usize> = None;
+    // Byte offsets of tabs after a plain key's `:` (go-yaml takes them as
+    // the separating space; saphyr refuses them).
+    let mut key_tabs = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let here = offset;
+        offset += line.len();
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        if let Some(block) = block_indent {
+            if body.trim().is_empty() || indent > block {
+                continue;
+            }
+            block_indent = None;
+        }
+        let rest = body.trim_start_matches([' ', '\t']);
+        if body.starts_with('\t') && (rest.is_empty() || rest.starts_with('#')) {
+            return Err(refuse(here, "found character that cannot start any token"));
+        }
+        if body.trim().is_empty() || body.starts_with('#') {
+            continue;
+        }
+        if at_start && body.starts_with('%') {
+            let mut words = body[1..].split_whitespace();
+            match (words.next(), words.next()) {
+                (Some("YAML"), _) if helm4 => {
+                    return Err(refuse(here, "did not find expected <document start>"))
+                }
+                (Some("YAML"), Some("1.1")) => {}
+                (Some("YAML"), _) => return Err(refuse(here, "found incompatible YAML document")),
+                (Some("TAG"), _) if helm4 => {
+                    return Err(refuse(here, "did not find expected <document start>"))
+                }
+                (Some("TAG"), _) => {}
+                _ => return Err(refuse(here, "found unknown directive name")),
+            }
+            continue;
+        }
+        if !seen_content && body.starts_with("...") {
+            return Err(refuse(here, "did not find expected node content"));
+        }
+        seen_content = true;
+        at_start = body.starts_with("...");
+        if let Some(tab) = plain_key_tab(rest) {
+            key_tabs.push(here + (body.len() - rest.len()) + tab);
+        }
+        let last = body
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .last();
+        if last.is_some_and(|w| {
+            w.starts_with(['|', '>'])
+                && w[1..]
+                    .chars()
+                    .all(|c| c == '-' || c == '+' || c.is_ascii_digit())
+        }) {
+            block_indent = Some(indent);
+        }
+    }
+    if !breaks && key_tabs.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for tab in key_tabs {
+        bytes[tab] = b' ';
+    }
+    let text = String::from_utf8(bytes).unwrap_or_default();
+    Ok(std::borrow::Cow::Owned(
+        text.replace(['\u{85}', '\u{2028}', '\u{2029}'], "\n"),
+    ))
+}
+
+/// Where the tab is in `key:\tvalue`, when `key` is a plain key (so the tab
+/// separates, rather than being part of a quoted or flow scalar).
+fn plain_key_tab(line: &str) -> Option<usize> {
+    let mut content = line;
+    while let Some(rest) = content.strip_prefix("- ") {
+        content = rest.trim_start_matches(' ');
+    }
+    let skipped = line.len() - content.len();
+    if content.starts_with(['"', '\'', '{', '[', '#', '|', '>', '&', '*', '!', '?']) {
+        return None;
+    }
+    let colon = content.find(":\t")?;
+    let key = &content[..colon];
+    if key.is_empty() || key.contains(": ") || key.contains(" #") || key.contains('\t') {
+        return None;
+    }
+    Some(skipped + colon + 1)
 }
 
 /// Applies a YAML merge key (`<<: *base` or `<<: [*a, *b]`).

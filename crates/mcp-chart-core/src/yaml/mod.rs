@@ -3,12 +3,15 @@
 //! input, and a deterministic block-style emitter.
 
 mod emit;
+pub mod go;
 mod load;
 mod node;
 mod scalar;
 
 pub use emit::{emit_document, emit_key, emit_scalar_string};
-pub use load::{load_documents, load_first_document, Hazard, HazardKind, Limits, Loaded};
+pub use load::{
+    load_documents, load_first_document, load_helm_values, Hazard, HazardKind, Limits, Loaded,
+};
 pub use node::{Entry, Node, NodeKind, Span};
 pub use scalar::{resolve_plain, Resolved};
 

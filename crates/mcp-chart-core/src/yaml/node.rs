@@ -40,6 +40,8 @@ pub enum NodeKind {
     Bool(bool),
     /// An integer.
     Int(i64),
+    /// An integer above `i64::MAX` (only in Helm values: go-yaml's `uint64`).
+    Uint(u64),
     /// A floating-point number.
     Float(f64),
     /// A string.
@@ -74,6 +76,7 @@ impl Node {
             NodeKind::Null => Value::Null,
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Int(i) => Value::from(*i),
+            NodeKind::Uint(u) => Value::from(*u),
             NodeKind::Float(f) => {
                 serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
             }
@@ -93,7 +96,7 @@ impl Node {
         match self.kind {
             NodeKind::Null => "null",
             NodeKind::Bool(_) => "boolean",
-            NodeKind::Int(_) => "integer",
+            NodeKind::Int(_) | NodeKind::Uint(_) => "integer",
             NodeKind::Float(_) => "number",
             NodeKind::Str(_) => "string",
             NodeKind::Seq(_) => "list",

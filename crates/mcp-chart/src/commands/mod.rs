@@ -5,3 +5,4 @@ pub mod flux;
 pub mod post_render;
 pub mod schema;
 pub mod validate;
+pub mod values;

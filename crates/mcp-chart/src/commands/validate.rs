@@ -35,12 +35,9 @@ pub struct ValidateArgs {
     /// -f or FILE, ./values.yaml is read.
     #[arg(short = 'f', long = "values", value_name = "FILE")]
     values: Vec<String>,
-    /// Set a value like Helm's --set (`a.b=c`, `a.list[0]=x`, `a=null`).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
-    /// Set a string value like Helm's --set-string (applied after --set).
-    #[arg(long = "set-string", value_name = "KEY=VALUE")]
-    set_string: Vec<String>,
+    /// The --set family (applied by flag, as Helm does) and --helm-version.
+    #[command(flatten)]
+    sets: crate::commands::values::SetFlags,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -76,19 +73,14 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
     }
     if base.is_empty() && each.is_empty() {
         let default = "values.yaml";
-        if Path::new(default).exists() || args.set.is_empty() && args.set_string.is_empty() {
+        if Path::new(default).exists() || args.sets.is_empty() {
             base.push(
                 read_input(default, &mut stdin_used)
                     .context("no values file given (-f FILE) and ./values.yaml cannot be read")?,
             );
         }
     }
-    let sets: Vec<SetArg> = args
-        .set
-        .iter()
-        .map(SetArg::new)
-        .chain(args.set_string.iter().map(SetArg::string))
-        .collect();
+    let sets: Vec<SetArg> = args.sets.set_args();
 
     // One run for the -f files, or one per positional FILE on top of them.
     let runs: Vec<Vec<&Input>> = if each.is_empty() {
@@ -107,7 +99,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
                 bytes: &f.bytes,
             })
             .collect();
-        let mut report = args.engine.validate(&sources, &sets)?;
+        let mut report = args.engine.validate(&sources, &sets, args.sets.helm())?;
         report.ignore(&ignore);
         let mut label = files
             .iter()
