@@ -25,6 +25,8 @@ tests() {
 stage "rust targets" rustup target add wasm32-unknown-unknown wasm32-wasip1
 stage "fmt" cargo fmt --all --check
 stage "clippy (native)" cargo clippy --workspace --all-targets --locked -- -D warnings
+# The wasm engine is a cargo feature (off by default, on in release builds).
+stage "clippy (wasm-engine feature)" cargo clippy -p mcp-chart --all-targets --features wasm-engine --locked -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 stage "clippy (wasm32 module)" cargo clippy -p mcp-chart-module -p mcp-chart-helm-plugin --features mcp-chart-module/abi,mcp-chart-module/test-ops --target wasm32-unknown-unknown --locked -- -D warnings
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
@@ -52,7 +54,7 @@ wasm_engine() {
   # shellcheck source=scripts/env.sh
   . scripts/env.sh
   scripts/build-wasm-module.sh --test --plugin
-  cargo build -q -p mcp-chart --locked
+  cargo build -q -p mcp-chart --features wasm-engine --locked
   local out="$PWD/target/wasm-module"
   export MCP_CHART_MODULE="$out/mcp-chart-module.wasm"
   export MCP_CHART_TEST_MODULE="$out/mcp-chart-module-test.wasm"
@@ -62,7 +64,7 @@ wasm_engine() {
   export MCP_CHART_WASM_CACHE="$out/cache"
   target/debug/mcp-chart schema --engine wasm >/dev/null
   echo '{"op":"info"}' | target/debug/mcp-chart engine-request --engine wasm --wasm-module "$MCP_CHART_TEST_MODULE" >/dev/null
-  tests wasm-engine cargo test -p mcp-chart --locked --no-fail-fast --test wasm_engine --test wasm_helm_plugin -- --ignored
+  tests wasm-engine cargo test -p mcp-chart --features wasm-engine --locked --no-fail-fast --test wasm_engine --test wasm_helm_plugin -- --ignored
 }
 stage "wasm engine" wasm_engine
 

@@ -14,7 +14,8 @@ use crate::exit_status::ExitStatus;
 pub struct SchemaArgs {
     /// Write the generated files into the repository instead of printing the
     /// schema: schema/values.schema.json and, when the chart exists,
-    /// charts/mcp-server/values.schema.json and charts/mcp-server/values.yaml.
+    /// charts/mcp-server/values.schema.json and charts/mcp-server/values.yaml,
+    /// and the core crate's copies of those two (crates/mcp-chart-core/chart/).
     #[arg(long)]
     write: bool,
     /// With --write, exit 1 instead of writing when a file differs (CI drift check).
@@ -45,6 +46,16 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<ExitStatus> {
         files.push((chart.join("values.schema.json"), schema));
         files.push((
             chart.join("values.yaml"),
+            mcp_chart_core::defaults::default_values_yaml(),
+        ));
+    }
+    // The core embeds these copies: a published crate cannot reach the chart.
+    let core = args.root.join("crates/mcp-chart-core/chart");
+    if core.is_dir() {
+        let schema = mcp_chart_core::schema::values_schema_text();
+        files.push((core.join("values.schema.json"), schema));
+        files.push((
+            core.join("values.yaml"),
             mcp_chart_core::defaults::default_values_yaml(),
         ));
     }
