@@ -15,6 +15,8 @@
 #   5. the chart round-trips through the OCI registry and a classic repo, and
 #      `helm template oci://…` post-renders with the plugin
 #   6. the images are built (umoci), unpacked and their entrypoints run
+#   7. the npm package of the wasm bindings installs from its tarball into a
+#      scratch project and works from node, types included
 #
 #   tests/ship/run.sh          (scripts/check.sh runs it as the stage "ship")
 set -euo pipefail
@@ -24,7 +26,7 @@ REPO=$PWD
 scripts/install-tools.sh helm ship
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
-for tool in "$HELM4" "$HELM3_18" actionlint umoci docker-registry gpg curl; do
+for tool in "$HELM4" "$HELM3_18" actionlint umoci docker-registry gpg curl chroot npm node; do
   command -v "$tool" >/dev/null || { echo "ship: $tool is missing" >&2; exit 1; }
 done
 
@@ -242,6 +244,7 @@ contains "classic repo: the gateway is injected" "$T/last.out" "name: mcp-gatewa
 
 # --- 6. container images ---------------------------------------------------
 expect "build-image.sh (plain and helm)" scripts/build-image.sh --archive "$REL/$ARCHIVE" --out "$T/image"
+CHROOT=$(command -v chroot)
 # run_image TAG ARGS...: unpack TAG and run ARGS as the image config says
 # (user, env, workdir), chrooted into its rootfs.
 run_image() {
@@ -258,11 +261,11 @@ PY
   mapfile -d '' env <"$T/run-env"
   user=${env[0]}
   env=("${env[@]:1}")
-  if env -i "${env[@]}" chroot --userspec="$user" "$bundle/rootfs" sh -c true 2>/dev/null; then
+  if env -i "${env[@]}" "$CHROOT" --userspec="$user" "$bundle/rootfs" sh -c true 2>/dev/null; then
     echo "ship: the $tag image has a shell" >&2
     return 1
   fi
-  env -i "${env[@]}" chroot --userspec="$user" "$bundle/rootfs" "$@"
+  env -i "${env[@]}" "$CHROOT" --userspec="$user" "$bundle/rootfs" "$@"
 }
 expect "image plain: entrypoint validates an example" run_image plain /usr/local/bin/mcp-chart validate /work/values.yaml
 expect "image plain: the wasm engine finds its module" run_image plain /usr/local/bin/mcp-chart schema --engine wasm
@@ -272,6 +275,45 @@ expect "image helm: Helm 4 renders with the preinstalled plugin" \
 contains "image helm: the gateway is injected" "$T/last.out" "name: mcp-gateway"
 expect "image helm: Helm 3 is there too" run_image helm /usr/local/bin/helm3 version --short
 contains "image helm: Helm 3.18" "$T/last.out" "^v3\\.18"
+
+# --- 7. the npm package of the wasm bindings ------------------------------
+# wasm/pkg comes from bash wasm/build.sh (check.sh's playground stage).
+expect "build-npm.sh" scripts/build-npm.sh --out "$T/npm"
+NPM_TGZ=$T/npm/mcp-chart-wasm-$VERSION.tgz
+tar -tzf "$NPM_TGZ" >"$T/npm-listing"
+contains "npm package: types" "$T/npm-listing" "^package/mcp_chart_wasm.d.ts$"
+contains "npm package: wasm" "$T/npm-listing" "^package/mcp_chart_wasm_bg.wasm$"
+mkdir "$T/npm-project"
+printf '{"name":"scratch","version":"1.0.0","private":true,"type":"module"}\n' >"$T/npm-project/package.json"
+expect "npm install from the tarball" \
+  npm install --prefix "$T/npm-project" --offline --no-audit --no-fund --loglevel=error "$NPM_TGZ"
+cp "$REPO/tests/fixtures/post-render/gateway-both/input.yaml" "$T/npm-project/rendered.yaml"
+cat >"$T/npm-project/use.mjs" <<'JS'
+import { readFileSync } from "node:fs";
+import assert from "node:assert/strict";
+import { initSync, validate, valuesSchema, postRender } from "@mcp-chart/wasm";
+
+initSync({ module: readFileSync(new URL(import.meta.resolve("@mcp-chart/wasm/mcp_chart_wasm_bg.wasm"))) });
+const schema = JSON.parse(valuesSchema());
+assert.equal(schema.type, "object");
+const bad = validate({ files: [{ name: "values.yaml", text: "replicaCount: many\n" }] });
+assert.equal(bad.valid, false);
+assert.equal(bad.diagnostics[0].file, "values.yaml");
+assert.equal(bad.diagnostics[0].line, 1);
+const out = postRender({ manifests: readFileSync("rendered.yaml", "utf8") });
+assert.equal(out.ok, true, out.error);
+assert.match(out.output, /name: mcp-gateway/);
+console.log("npm package works");
+JS
+expect "node uses the installed package (validate, valuesSchema, postRender)" env -C "$T/npm-project" node use.mjs
+cat >"$T/npm-project/use.ts" <<'TS'
+import { validate, type ValidateResult } from "@mcp-chart/wasm";
+const result: ValidateResult = validate({ files: [{ name: "v.yaml", text: "" }] });
+const count: number = result.errors;
+export { count };
+TS
+printf '{"compilerOptions":{"strict":true,"noEmit":true,"module":"nodenext","moduleResolution":"nodenext","target":"es2022","skipLibCheck":false},"files":["use.ts"]}\n' >"$T/npm-project/tsconfig.json"
+expect "the package's types check under tsc --strict" env -C "$T/npm-project" "$REPO/wasm/node_modules/.bin/tsc" -p tsconfig.json
 
 echo "ship: $PASSED passed, $FAILED failed"
 ((FAILED == 0))

@@ -2,9 +2,11 @@
 //! module under wasmtime (`--engine wasm`). Commands build a
 //! [`Request`], call [`EngineArgs::call`], and render the [`Response`], so the
 //! output does not depend on the engine. See docs/wasm-engine.md.
+// Without the wasm engine, its limits, errors and cache are not used.
+#![cfg_attr(not(feature = "wasm-engine"), allow(dead_code))]
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use clap::{Args, ValueEnum};
@@ -15,10 +17,10 @@ use mcp_chart_module::{NamedText, Request, Response, SetDto, Text};
 // wasmtime is behind the `wasm-engine` feature (on in the release archives):
 // without it `--engine wasm` explains how to get it (docs/shipping.md).
 #[cfg(feature = "wasm-engine")]
-#[path = "wasmtime_host.rs"]
+#[path = "engine/wasmtime_host.rs"]
 mod host;
 #[cfg(not(feature = "wasm-engine"))]
-#[path = "disabled.rs"]
+#[path = "engine/disabled.rs"]
 mod host;
 pub use host::WasmHost;
 

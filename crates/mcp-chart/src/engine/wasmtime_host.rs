@@ -239,4 +239,3 @@ fn wasmtime_engine() -> wasmtime::Result<Wasmtime> {
     }));
     Wasmtime::new(&config)
 }
-
