@@ -68,6 +68,12 @@ wasm_engine() {
 }
 stage "wasm engine" wasm_engine
 
+# What ships (docs/shipping.md): the release script on the dev build with the
+# wasm engine (just built above), both Helm plugins from tarballs over
+# 127.0.0.1, the OCI chart round trip, the images, the npm package (from the
+# playground's wasm/pkg), actionlint and cargo package.
+stage "ship" tests ship bash tests/ship/run.sh
+
 # Every tool of the benchmark harness runs and agrees (timings never fail it).
 stage "benchmarks (smoke)" bash benchmarks/run.sh --smoke
 

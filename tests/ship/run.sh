@@ -221,6 +221,7 @@ CHART_VERSION=$(sed -n 's/^version: *//p' charts/mcp-server/Chart.yaml)
 expect "helm package charts/mcp-server" h4 package charts/mcp-server -d "$T/chart"
 CHART_TGZ=$T/chart/mcp-server-$CHART_VERSION.tgz
 expect "helm push oci://127.0.0.1:$REGPORT/charts" h4 push "$CHART_TGZ" "oci://127.0.0.1:$REGPORT/charts" --plain-http
+mkdir "$T/pulled"
 expect "Helm 3 pulls it back" h3 pull "oci://127.0.0.1:$REGPORT/charts/mcp-server" --version "$CHART_VERSION" --plain-http -d "$T/pulled"
 expect "the pulled chart is the pushed one" cmp "$CHART_TGZ" "$T/pulled/mcp-server-$CHART_VERSION.tgz"
 expect "Helm 4: helm template oci://… --post-renderer mcp-chart" \
@@ -316,4 +317,6 @@ printf '{"compilerOptions":{"strict":true,"noEmit":true,"module":"nodenext","mod
 expect "the package's types check under tsc --strict" env -C "$T/npm-project" "$REPO/wasm/node_modules/.bin/tsc" -p tsconfig.json
 
 echo "ship: $PASSED passed, $FAILED failed"
+# The summary lines scripts/sum-test-logs.py counts.
+printf '# pass %d\n# fail %d\n' "$PASSED" "$FAILED"
 ((FAILED == 0))
