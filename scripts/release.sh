@@ -169,11 +169,15 @@ archive() {
     # No build paths in the release binary.
     export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$PWD=/mcp-chart --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
   fi
+  # SOURCE_DATE_EPOCH reruns the build scripts of zstd-sys and wasmtime, so
+  # the dev build CI already has is built without it (no rebuild of wasmtime).
+  local build_env=()
+  [[ $PROFILE == release ]] || build_env=(-u SOURCE_DATE_EPOCH)
   # shellcheck disable=SC2086 # CARGO may be two words (cargo zigbuild)
-  $CARGO build -q -p mcp-chart --features wasm-engine --profile "$PROFILE" --locked "${target_args[@]}"
+  env "${build_env[@]}" $CARGO build -q -p mcp-chart --features wasm-engine --profile "$PROFILE" --locked "${target_args[@]}"
   [[ -x $bin ]] || die "no binary at $bin"
   if [[ -z $MODULE ]]; then
-    scripts/build-wasm-module.sh --out target/wasm-module
+    env "${build_env[@]}" scripts/build-wasm-module.sh --out target/wasm-module
     MODULE=target/wasm-module/mcp-chart-module.wasm
   fi
 
