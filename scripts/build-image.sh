@@ -90,6 +90,7 @@ build() {
     --config.env PATH=/usr/local/bin \
     --config.env HOME=/home/nonroot \
     --config.env MCP_CHART_WASM_CACHE=off \
+    --config.env MCP_CHART_MODULE=/usr/local/bin/mcp-chart-module.wasm \
     "${@:3}" \
     --config.label org.opencontainers.image.source=https://github.com/mcp-chart/mcp-chart \
     --config.label org.opencontainers.image.version="$VERSION" \
