@@ -195,6 +195,11 @@ archive() {
     mkdir -p "$root/$(dirname "$f")" && cp "$f" "$root/$f"
   done
   chmod 0755 "$root/mcp-chart$exe"
+  # CI's dev build carries 300 MB of debug info: packed without it (the
+  # release profile strips it itself).
+  if [[ $PROFILE == dev ]] && command -v strip >/dev/null; then
+    strip --strip-debug "$root/mcp-chart$exe"
+  fi
   chmod 0644 "$root/mcp-chart-module.wasm" "$root/LICENSE" "$root/README.md" "$root/CHANGELOG.md"
   plugin_dir helm3 "$root/helm-plugin/helm3/mcp-chart"
   plugin_dir helm4 "$root/helm-plugin/helm4/mcp-chart"
