@@ -35,6 +35,7 @@ PIDS=()
 cleanup() {
   local pid
   for pid in "${PIDS[@]+"${PIDS[@]}"}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -d $T/gnupg ]] && GNUPGHOME=$T/gnupg gpgconf --kill gpg-agent 2>/dev/null
   rm -rf "$T"
 }
 trap cleanup EXIT
