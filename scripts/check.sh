@@ -24,7 +24,10 @@ tests() {
 
 stage "rust targets" rustup target add wasm32-unknown-unknown wasm32-wasip1
 stage "fmt" cargo fmt --all --check
-stage "clippy (native)" cargo clippy --workspace --all-targets --locked -- -D warnings
+# The wasm engine is a cargo feature (off by default, on in release builds):
+# linted with it, and the lean default once more (only mcp-chart changes).
+stage "clippy (native)" cargo clippy --workspace --all-targets --features mcp-chart/wasm-engine --locked -- -D warnings
+stage "clippy (lean default)" cargo clippy -p mcp-chart --all-targets --locked -- -D warnings
 stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 stage "clippy (wasm32 module)" cargo clippy -p mcp-chart-module -p mcp-chart-helm-plugin --features mcp-chart-module/abi,mcp-chart-module/test-ops --target wasm32-unknown-unknown --locked -- -D warnings
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
@@ -57,7 +60,7 @@ wasm_engine() {
   # shellcheck source=scripts/env.sh
   . scripts/env.sh
   scripts/build-wasm-module.sh --test --plugin
-  cargo build -q -p mcp-chart --locked
+  cargo build -q -p mcp-chart --features wasm-engine --locked
   local out="$PWD/target/wasm-module"
   export MCP_CHART_MODULE="$out/mcp-chart-module.wasm"
   export MCP_CHART_TEST_MODULE="$out/mcp-chart-module-test.wasm"
@@ -67,14 +70,21 @@ wasm_engine() {
   export MCP_CHART_WASM_CACHE="$out/cache"
   target/debug/mcp-chart schema --engine wasm >/dev/null
   echo '{"op":"info"}' | target/debug/mcp-chart engine-request --engine wasm --wasm-module "$MCP_CHART_TEST_MODULE" >/dev/null
-  tests wasm-engine cargo test -p mcp-chart --locked --no-fail-fast --test wasm_engine --test wasm_helm_plugin -- --ignored
+  tests wasm-engine cargo test -p mcp-chart --features wasm-engine --locked --no-fail-fast --test wasm_engine --test wasm_helm_plugin -- --ignored
 }
 stage "wasm engine" wasm_engine
 
 # Every shell block of the Markdown runs as written, or says why not
 # (scripts/README.md "Docs are tests"); after the wasm engine stage, whose
 # module the docs' `scripts/build-wasm-module.sh --install` then reuses.
-stage "docs" tests docs bash tests/e2e/run.sh --docs
+# MCP_CHART_BIN: that stage's build, with the wasm-engine feature the docs use.
+stage "docs" tests docs env MCP_CHART_BIN="$PWD/target/debug/mcp-chart" bash tests/e2e/run.sh --docs
+
+# What ships (docs/shipping.md): the release script on the dev build with the
+# wasm engine (just built above), both Helm plugins from tarballs over
+# 127.0.0.1, the OCI chart round trip, the images, the npm package (from the
+# playground's wasm/pkg), actionlint and cargo package.
+stage "ship" tests ship bash tests/ship/run.sh
 
 # Every tool of the benchmark harness runs and agrees (timings never fail it).
 stage "benchmarks (smoke)" bash benchmarks/run.sh --smoke

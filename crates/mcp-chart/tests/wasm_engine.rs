@@ -10,7 +10,7 @@
 //! scripts/build-wasm-module.sh --test
 //! MCP_CHART_MODULE=$PWD/target/wasm-module/mcp-chart-module.wasm \
 //! MCP_CHART_TEST_MODULE=$PWD/target/wasm-module/mcp-chart-module-test.wasm \
-//!   cargo test -p mcp-chart --test wasm_engine -- --ignored
+//!   cargo test -p mcp-chart --features wasm-engine --test wasm_engine -- --ignored
 //! ```
 //!
 //! The first wasm run of each module compiles it (seconds in a debug build);

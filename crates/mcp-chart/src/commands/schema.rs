@@ -15,7 +15,8 @@ pub struct SchemaArgs {
     /// Write the generated files into the repository instead of printing the
     /// schema: schema/values.schema.json and, when the chart exists,
     /// charts/mcp-server/values.schema.json, values.yaml and README.md (whose
-    /// examples are the values files in examples/).
+    /// examples are the values files in examples/), and the core crate's
+    /// copies of the schema, values.yaml and Chart.yaml (crates/mcp-chart-core/chart/).
     #[arg(long)]
     write: bool,
     /// With --write, exit 1 instead of writing when a file differs (CI drift check).
@@ -52,6 +53,20 @@ pub fn run(args: &SchemaArgs) -> anyhow::Result<ExitStatus> {
             chart.join("README.md"),
             mcp_chart_core::readme::chart_readme(&values_examples(&args.root.join("examples"))?),
         ));
+    }
+    // The core embeds these copies: a published crate cannot reach the chart.
+    let core = args.root.join("crates/mcp-chart-core/chart");
+    if core.is_dir() {
+        let schema = mcp_chart_core::schema::values_schema_text();
+        files.push((core.join("values.schema.json"), schema));
+        files.push((
+            core.join("values.yaml"),
+            mcp_chart_core::defaults::default_values_yaml(),
+        ));
+        let chart_yaml = args.root.join("charts/mcp-server/Chart.yaml");
+        if let Ok(text) = std::fs::read_to_string(&chart_yaml) {
+            files.push((core.join("Chart.yaml"), text));
+        }
     }
     let mut drift = false;
     for (path, content) in files {
