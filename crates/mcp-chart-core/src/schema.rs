@@ -51,7 +51,8 @@ fn tidy(value: &mut Value) {
         Value::Object(map) => {
             // Numeric formats (`int64`, `uint32`, `double`) are OpenAPI's, not
             // draft-07's: the schema keeps to draft-07 keywords and formats.
-            let numeric = |t: &Value| matches!(t, Value::String(t) if t == "integer" || t == "number");
+            let numeric =
+                |t: &Value| matches!(t, Value::String(t) if t == "integer" || t == "number");
             let is_numeric = match map.get("type") {
                 Some(Value::Array(types)) => types.iter().any(numeric),
                 Some(other) => numeric(other),
