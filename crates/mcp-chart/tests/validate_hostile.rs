@@ -251,7 +251,10 @@ fn deep_json_and_huge_set_index() {
     let o = validate("set-index", b"", &["--set", "a[99999999]=1"]);
     let (code, line, column, message) = only(&o);
     assert_eq!((code.as_str(), line, column), ("set-syntax", 1, 14));
-    assert!(message.contains("greater than maximum supported index"), "{message}");
+    assert!(
+        message.contains("greater than maximum supported index"),
+        "{message}"
+    );
 }
 
 #[test]
