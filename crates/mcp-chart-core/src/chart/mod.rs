@@ -12,6 +12,21 @@
 use serde_json::{json, Map, Value};
 
 /// The release name the sketch renders by default (the playground's fixtures use it too).
+/// The top-level maps whose fields the chart's templates read without a
+/// guard: a user `null` for one deletes it (Helm deletes a null where the
+/// chart defaults have the key) and `helm template` fails with a nil pointer
+/// error. `tests/e2e/test_null_keys.py` checks this list against real Helm.
+pub const TEMPLATE_MAPS: &[&str] = &[
+    "container",
+    "image",
+    "config",
+    "serviceAccount",
+    "service",
+    "ingress",
+    "httpRoute",
+    "autoscaling",
+];
+
 pub const RELEASE: &str = "playground";
 
 use crate::embedded::CHART_YAML;

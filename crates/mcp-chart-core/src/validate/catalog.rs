@@ -100,6 +100,11 @@ pub const RULES: &[Rule] = &[
         "a named server runs npx/uvx (or node/uv) but the stock gateway image has neither",
     ),
     rule(
+        "chart-map-deleted",
+        Error,
+        "a `null` deletes a map of chart defaults that the chart's templates read",
+    ),
+    rule(
         "gateway-nothing-to-serve",
         Error,
         "the stdio gateway has no default server and no enabled named server",

@@ -174,8 +174,8 @@ pub fn validate_bytes_as(files: &[BytesSource<'_>], sets: &[SetArg], helm: HelmV
 /// of [`validate_bytes`]. With no error, the merged values and the report of
 /// the warnings; else the report of the errors, the same `validate` gives.
 /// Left out: `gateway-post-renderer` (it is running), and the rules that
-/// depend on what this chart's templates render for the server container
-/// (`gateway-nothing-to-serve`, `gateway-default-unrunnable`): `--values`
+/// depend on what this chart's templates render (`gateway-nothing-to-serve`,
+/// `gateway-default-unrunnable`, `chart-map-deleted`): `--values`
 /// also serves charts that render their own, and the post-renderer builds the
 /// gateway from the container in the stream, with the same builder.
 pub fn checked_values(
@@ -187,6 +187,7 @@ pub fn checked_values(
         "gateway-post-renderer",
         "gateway-nothing-to-serve",
         "gateway-default-unrunnable",
+        "chart-map-deleted",
     ]);
     if !report.valid {
         return Err(report);
@@ -319,7 +320,65 @@ fn run(
     let ctx = Ctx::new(&merged);
     schema_check::check(&ctx, &hazards_at, &mut diagnostics);
     rules::run(&ctx, &mut diagnostics);
+    deleted_chart_maps(&merged.json, files, sets, &pointers, &mut diagnostics);
     Report::new(diagnostics, sources)
+}
+
+/// A `null` that deleted one of the maps the chart's templates read (Helm
+/// would fail rendering), located at the last source that wrote it.
+fn deleted_chart_maps(
+    merged: &serde_json::Value,
+    files: &[(&str, &str)],
+    sets: &[SetArg],
+    pointers: &HashMap<usize, input::PointerIndex>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for key in crate::chart::TEMPLATE_MAPS {
+        if merged.get(key).is_some() {
+            continue;
+        }
+        let d = Diagnostic::new(
+            "chart-map-deleted",
+            Severity::Error,
+            format!(
+                "`{key}: null` deletes the chart's `{key}` settings, which its templates read: \
+                 helm template fails (nil pointer)"
+            ),
+        )
+        .with_help(format!(
+            "remove the `null` to keep the chart's defaults, or set only the keys of `{key}` you want to change"
+        ));
+        let wrote = |text: &str| {
+            text.split(',')
+                .any(|part| part.strip_prefix(*key).is_some_and(|r| r.starts_with('=')))
+        };
+        let pointer = format!("/{key}");
+        let located = sets
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, s)| wrote(&s.text))
+            .map(|(i, s)| {
+                d.clone().at(
+                    1 + files.len() + i,
+                    &s.source_name(),
+                    crate::location::Location::new(1, 1),
+                    None,
+                )
+            })
+            .or_else(|| {
+                files.iter().enumerate().rev().find_map(|(i, (name, _))| {
+                    let index = pointers.get(&(i + 1))?;
+                    let at = index
+                        .iter()
+                        .filter(|(_, path)| **path == pointer)
+                        .map(|(at, _)| *at)
+                        .min()?;
+                    Some(d.clone().at(i + 1, name, at, None))
+                })
+            });
+        out.push(located.unwrap_or(d));
+    }
 }
 
 /// A merge failure as a diagnostic (files were read already, so this is
@@ -391,6 +450,36 @@ mod tests {
 
     fn file<'a>(name: &'a str, text: &'a str) -> ValuesSource<'a> {
         ValuesSource { name, text }
+    }
+
+    #[test]
+    fn a_null_that_deletes_a_map_the_templates_read_is_an_error() {
+        let r = validate(&[file("v.yaml", "replicaCount: 1\nimage: null\n")], &[]);
+        let d: Vec<_> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "chart-map-deleted")
+            .collect();
+        assert_eq!(d.len(), 1, "{:?}", r.diagnostics);
+        assert_eq!((d[0].file.as_deref(), d[0].line), (Some("v.yaml"), Some(2)));
+        assert!(!r.valid);
+        let r = validate(&[], &[SetArg::new("replicaCount=2,ingress=null")]);
+        let d = r.diagnostics.iter().find(|d| d.code == "chart-map-deleted");
+        assert!(
+            d.is_some_and(|d| d.message.contains("`ingress: null`")),
+            "{:?}",
+            r.diagnostics
+        );
+        // A null inside a map, or for a key the templates guard, is fine.
+        let r = validate(
+            &[file("v.yaml", "image:\n  tag: null\nnodeSelector: null\n")],
+            &[],
+        );
+        assert!(
+            r.diagnostics.iter().all(|d| d.code != "chart-map-deleted"),
+            "{:?}",
+            r.diagnostics
+        );
     }
 
     #[test]
