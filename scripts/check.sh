@@ -32,6 +32,9 @@ stage "clippy (wasm32)" cargo clippy -p mcp-chart-core -p mcp-chart-wasm --targe
 stage "clippy (wasm32 module)" cargo clippy -p mcp-chart-module -p mcp-chart-helm-plugin --features mcp-chart-module/abi,mcp-chart-module/test-ops --target wasm32-unknown-unknown --locked -- -D warnings
 stage "core builds for wasm32-wasip1" cargo build -p mcp-chart-core --target wasm32-wasip1 --locked
 stage "schema drift" cargo run -q -p mcp-chart --locked -- schema --write --check
+# Some Rust tests run real tools (mcp-proxy's argument parser, kubernetes-validate):
+# installed first, so that those tests run instead of failing.
+stage "test tools" scripts/install-tools.sh helm python node
 stage "rust tests" tests cargo cargo test --workspace --locked
 # The fuzz targets (their own workspace, fuzz/) still compile against the core.
 stage "fuzz targets build" cargo check --manifest-path fuzz/Cargo.toml --locked --bins

@@ -195,8 +195,7 @@ const HOSTILE: &[&str] = &[
 #[test]
 fn values_reach_mcp_proxy_literally() {
     let Some(python) = python() else {
-        eprintln!("skipped: mcp-proxy venv not installed (scripts/install-tools.sh python)");
-        return;
+        panic!("mcp-proxy venv not installed (scripts/install-tools.sh python)");
     };
     let fixture = repo().join("tests/fixtures/post-render/hostile-literal/input.yaml");
     let stream = post_render(&std::fs::read(fixture).expect("fixture"), &[]);
@@ -220,8 +219,7 @@ fn values_reach_mcp_proxy_literally() {
 #[test]
 fn setup_steps_run_as_shell_and_the_argv_as_positional_parameters() {
     let Some(python) = python() else {
-        eprintln!("skipped: mcp-proxy venv not installed (scripts/install-tools.sh python)");
-        return;
+        panic!("mcp-proxy venv not installed (scripts/install-tools.sh python)");
     };
     let work = std::env::temp_dir().join(format!("mcp-chart-steps-{}", std::process::id()));
     std::fs::create_dir_all(&work).expect("work");
