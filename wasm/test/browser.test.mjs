@@ -376,7 +376,7 @@ describe('playground in Chromium', () => {
     await page.waitForFunction(() => window.playground.postRendered?.ok === true);
     await page.fill('#sets', 'transport.stdioGateway.servers.bad name.command=x');
     await page.waitForFunction(() => window.playground.postRendered?.ok === false);
-    assert.match(await page.textContent('#postrender-diagnostics'), /named server "bad name"/);
+    assert.match(await page.textContent('#postrender-diagnostics'), /server name `bad name` cannot be a URL path segment/);
     assert.equal(await page.evaluate(() => window.playground.outputView.state.doc.length), 0);
     assert.match(await page.textContent('#postrender-summary'), /refused/);
     await page.close();
