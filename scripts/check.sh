@@ -58,7 +58,9 @@ stage "playground: tests" tests playground node --test wasm/test/
 # The wasm engine (docs/wasm-engine.md): builds the module, its test variant and
 # the Helm 4 extism plugin, then runs the (otherwise ignored) parity, limit and
 # plugin tests against them, with Helm 4 and the extism host from the tool venv.
-wasm_engine() {
+# A subshell: env.sh puts the tool venv (which has no pip) first on PATH, and
+# the later stages install with the system python3.
+wasm_engine() (
   scripts/install-tools.sh helm python
   # shellcheck source=scripts/env.sh
   . scripts/env.sh
@@ -74,7 +76,7 @@ wasm_engine() {
   target/debug/mcp-chart schema --engine wasm >/dev/null
   echo '{"op":"info"}' | target/debug/mcp-chart engine-request --engine wasm --wasm-module "$MCP_CHART_TEST_MODULE" >/dev/null
   tests wasm-engine cargo test -p mcp-chart --features wasm-engine --locked --no-fail-fast --test wasm_engine --test wasm_helm_plugin -- --ignored
-}
+)
 stage "wasm engine" wasm_engine
 
 # Every shell block of the Markdown runs as written, or says why not
