@@ -49,7 +49,7 @@ pub fn resolve_plain(text: &str) -> Resolved {
     if let Some((value, octal)) = parse_go_int(&plain) {
         return Resolved::Int { value, octal };
     }
-    if is_yaml_float(&plain) {
+    if super::go::is_yaml_float(&plain) {
         if let Ok(f) = plain.parse::<f64>() {
             return Resolved::Float(f);
         }
@@ -89,46 +89,6 @@ fn parse_go_int(s: &str) -> Option<(i64, bool)> {
     let magnitude = i128::from_str_radix(&body, radix).ok()?;
     let value = if negative { -magnitude } else { magnitude };
     i64::try_from(value).ok().map(|v| (v, octal))
-}
-
-/// go-yaml v2's float pattern: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
-fn is_yaml_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && matches!(b[i], b'-' | b'+') {
-        i += 1;
-    }
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let int_digits = i - int_start;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let frac_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if int_digits == 0 && i == frac_start {
-            return false;
-        }
-    } else if int_digits == 0 {
-        return false;
-    }
-    if i < b.len() && matches!(b[i], b'e' | b'E') {
-        i += 1;
-        if i < b.len() && matches!(b[i], b'-' | b'+') {
-            i += 1;
-        }
-        let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp_start {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 #[cfg(test)]
