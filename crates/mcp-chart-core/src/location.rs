@@ -1,10 +1,12 @@
 //! Source locations: 1-based line and column, and the one helper that turns
 //! byte offsets into them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A 1-based line and column. Columns count Unicode scalar values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Location {
     /// 1-based line.
     pub line: u32,

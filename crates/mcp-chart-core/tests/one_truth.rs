@@ -12,7 +12,7 @@
 
 use mcp_chart_core::chart;
 use mcp_chart_core::postrender::{post_render, PostRenderError, PostRenderOptions, PostRendered};
-use mcp_chart_core::validate::{checked_values, validate, BytesSource, Report, Severity};
+use mcp_chart_core::validate::{checked_values, validate, BytesSource, Code, Report, Severity};
 use mcp_chart_core::values::{self, ValuesSource};
 use proptest::prelude::*;
 
@@ -147,7 +147,7 @@ fn post_render_values_get_the_validators_checks() {
         bytes: text.as_bytes(),
     };
     let err = checked_values(&[file("transprot:\n  type: stdio\n")], &[]).expect_err("a typo");
-    assert_eq!(err.diagnostics[0].code, "unknown-key");
+    assert_eq!(err.diagnostics[0].code, Code::UnknownKey);
     assert_eq!(
         (err.diagnostics[0].line, err.diagnostics[0].column),
         (Some(1), Some(1))
@@ -155,7 +155,7 @@ fn post_render_values_get_the_validators_checks() {
     let (values, warnings) =
         checked_values(&[file("replicaCount: 2\n")], &[]).expect("only a warning");
     assert_eq!(values["replicaCount"], 2);
-    assert_eq!(warnings.diagnostics[0].code, "sse-replicas");
+    assert_eq!(warnings.diagnostics[0].code, Code::SseReplicas);
 }
 
 // ---- property test ----

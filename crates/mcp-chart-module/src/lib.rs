@@ -17,13 +17,12 @@
 #[cfg(all(feature = "abi", target_arch = "wasm32"))]
 mod abi;
 mod ops;
-mod report;
 mod text;
 
+use mcp_chart_core::validate::Report;
 use serde::{Deserialize, Serialize};
 
 pub use ops::{post_render_options, warnings_text};
-pub use report::{DiagnosticDto, LocationDto, ReportDto, SourceTextDto};
 pub use text::Text;
 
 /// Version of the request/response protocol. The host refuses a module whose
@@ -143,8 +142,9 @@ pub enum Response {
     },
     /// Answer to [`Request::Validate`].
     Validate {
-        /// The report (problems in the input are diagnostics, never an error).
-        report: ReportDto,
+        /// The core's report, whole (problems in the input are diagnostics,
+        /// never an error).
+        report: Report,
     },
     /// Answer to [`Request::PostRender`].
     PostRender {

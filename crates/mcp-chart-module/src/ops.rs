@@ -1,10 +1,10 @@
 //! One function per op: DTOs in, core call, DTOs out.
 
 use mcp_chart_core::postrender::{self, PostRenderOptions};
-use mcp_chart_core::validate::{self, BytesSource};
+use mcp_chart_core::validate::{self, BytesSource, Report};
 use mcp_chart_core::values::SetArg;
 
-use crate::{NamedText, ReportDto, Request, Response, SetDto, Text, ValuesDto, PROTOCOL, VERSION};
+use crate::{NamedText, Request, Response, SetDto, Text, ValuesDto, PROTOCOL, VERSION};
 
 pub(crate) fn run(request: Request) -> Response {
     match request {
@@ -52,7 +52,7 @@ fn set_args(sets: &[SetDto]) -> Vec<SetArg> {
         .collect()
 }
 
-fn validate(files: &[NamedText], sets: &[SetDto]) -> ReportDto {
+fn validate(files: &[NamedText], sets: &[SetDto]) -> Report {
     let sources: Vec<BytesSource<'_>> = files
         .iter()
         .map(|file| BytesSource {
@@ -60,7 +60,7 @@ fn validate(files: &[NamedText], sets: &[SetDto]) -> ReportDto {
             bytes: file.text.as_bytes(),
         })
         .collect();
-    ReportDto::from(&validate::validate_bytes(&sources, &set_args(sets)))
+    validate::validate_bytes(&sources, &set_args(sets))
 }
 
 fn post_render(
@@ -163,5 +163,33 @@ fn grow(step: u32) -> Response {
     loop {
         // Touch the memory so that nothing is optimised away.
         kept.push(std::hint::black_box(vec![1u8; step]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mcp_chart_core::validate::Report;
+
+    use crate::{NamedText, Request, Response, SetDto, Text};
+
+    #[test]
+    fn a_report_survives_the_json_round_trip() {
+        let request = Request::Validate {
+            files: vec![NamedText {
+                name: "values.yaml".into(),
+                text: Text::from("mode: python\nunknwon: 1\nreplicaCount: yes\n"),
+            }],
+            sets: vec![SetDto {
+                text: "service.port=99999".into(),
+                string: false,
+            }],
+        };
+        let Response::Validate { report } = super::run(request) else {
+            panic!("not a validate response");
+        };
+        assert!(report.diagnostics.len() >= 3, "{:?}", report.diagnostics);
+        assert!(report.diagnostics.iter().any(|d| d.end.is_some()));
+        let json = serde_json::to_vec(&report).unwrap();
+        assert_eq!(serde_json::from_slice::<Report>(&json).unwrap(), report);
     }
 }

@@ -2,7 +2,7 @@
 //! behind each export (so they are testable natively and by the parity tests).
 
 use mcp_chart_core::postrender::{self, InjectionSummary, PostRenderError, PostRenderOptions};
-use mcp_chart_core::validate::{self, Report};
+use mcp_chart_core::validate::{self, Code, Report, Severity};
 use mcp_chart_core::values::{self, SetArg, ValuesError, ValuesSource};
 use serde::{Deserialize, Serialize};
 
@@ -54,23 +54,24 @@ impl ValuesInput {
     }
 }
 
-/// One problem, located in the text that supplied it: the CLI's `json`
-/// diagnostic, with columns in UTF-16 code units and where the text ends.
+/// One problem, as the CLI's `json` diagnostic: a view of the core's
+/// [`validate::Diagnostic`] with columns in UTF-16 code units and where the
+/// text ends (types.d.ts `Diagnostic`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Diagnostic {
-    /// `error` or `warning`.
-    pub severity: String,
+pub struct Diagnostic<'a> {
+    /// Error or warning.
+    pub severity: Severity,
     /// Stable rule code.
-    pub code: String,
+    pub code: Code,
     /// What is wrong.
-    pub message: String,
+    pub message: &'a str,
     /// How to fix it.
-    pub help: Option<String>,
+    pub help: Option<&'a str>,
     /// JSON pointer into the merged values.
-    pub path: String,
+    pub path: &'a str,
     /// The file name, or `--set …` for a `--set` argument.
-    pub file: Option<String>,
+    pub file: Option<&'a str>,
     /// 1-based line.
     pub line: Option<u32>,
     /// 1-based column in UTF-16 code units.
@@ -81,10 +82,33 @@ pub struct Diagnostic {
     pub end_column: Option<u32>,
 }
 
-/// What `validate` returns.
+impl<'a> Diagnostic<'a> {
+    fn of(report: &'a Report, d: &'a validate::Diagnostic) -> Self {
+        let text = report.source_of(d).map_or("", |s| s.text.as_str());
+        let column = match (d.line, d.column) {
+            (Some(line), Some(column)) => Some(utf16_column(text, line, column)),
+            (_, column) => column,
+        };
+        Diagnostic {
+            severity: d.severity,
+            code: d.code,
+            message: &d.message,
+            help: d.help.as_deref(),
+            path: &d.path,
+            file: d.file.as_deref(),
+            line: d.line,
+            column,
+            end_line: d.end.map(|e| e.line),
+            end_column: d.end.map(|e| utf16_column(text, e.line, e.column)),
+        }
+    }
+}
+
+/// What `validate` returns: a view of the core's report (types.d.ts
+/// `ValidateResult`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ValidateResult {
+pub struct ValidateResult<'a> {
     /// No errors (warnings allowed).
     pub valid: bool,
     /// Number of errors.
@@ -92,45 +116,28 @@ pub struct ValidateResult {
     /// Number of warnings.
     pub warnings: usize,
     /// Every diagnostic, ordered as the CLI orders them.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<Diagnostic<'a>>,
 }
 
-/// The diagnostics of a report, with UTF-16 columns.
-fn diagnostics(report: &Report) -> Vec<Diagnostic> {
-    report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let text = report.source_of(d).map_or("", |s| s.text.as_str());
-            let column = match (d.line, d.column) {
-                (Some(line), Some(column)) => Some(utf16_column(text, line, column)),
-                (_, column) => column,
-            };
-            Diagnostic {
-                severity: d.severity.as_str().to_string(),
-                code: d.code.to_string(),
-                message: d.message.clone(),
-                help: d.help.clone(),
-                path: d.path.clone(),
-                file: d.file.clone(),
-                line: d.line,
-                column,
-                end_line: d.end.map(|e| e.line),
-                end_column: d.end.map(|e| utf16_column(text, e.line, e.column)),
-            }
-        })
-        .collect()
+impl<'a> ValidateResult<'a> {
+    /// The view of `report`.
+    pub fn of(report: &'a Report) -> Self {
+        ValidateResult {
+            valid: report.valid,
+            errors: report.errors(),
+            warnings: report.warnings(),
+            diagnostics: report
+                .diagnostics
+                .iter()
+                .map(|d| Diagnostic::of(report, d))
+                .collect(),
+        }
+    }
 }
 
 /// Validates values as `mcp-chart validate -f … --set …` does.
-pub fn validate(input: &ValuesInput) -> ValidateResult {
-    let report = validate::validate(&input.sources(), &input.set_args());
-    ValidateResult {
-        valid: report.valid,
-        errors: report.errors(),
-        warnings: report.warnings(),
-        diagnostics: diagnostics(&report),
-    }
+pub fn validate(input: &ValuesInput) -> Report {
+    validate::validate(&input.sources(), &input.set_args())
 }
 
 /// What `postRender` takes.
@@ -374,13 +381,14 @@ mod tests {
 
     #[test]
     fn columns_after_an_astral_character_are_utf16() {
-        let r = validate(&values(
+        let report = validate(&values(
             "podLabels: {\"😀\": x}\nimage: {tag: \"😀\", reposit: x}\n",
         ));
+        let r = ValidateResult::of(&report);
         let d = r
             .diagnostics
             .iter()
-            .find(|d| d.code == "unknown-key")
+            .find(|d| d.code == Code::UnknownKey)
             .expect("an unknown-key diagnostic");
         // `reposit` follows `image: {tag: "😀", `: 18 chars, 19 UTF-16 units
         // (the core says column 19; JavaScript counts 20).
@@ -390,10 +398,11 @@ mod tests {
 
     #[test]
     fn problems_in_the_document_are_data() {
-        let r = validate(&values("a: [\n"));
+        let report = validate(&values("a: [\n"));
+        let r = ValidateResult::of(&report);
         assert!(!r.valid);
         assert_eq!(r.errors, 1);
-        assert_eq!(r.diagnostics[0].code, "yaml-syntax");
+        assert_eq!(r.diagnostics[0].code, Code::YamlSyntax);
 
         let p = post_render(&PostRenderInput {
             manifests: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n".into(),

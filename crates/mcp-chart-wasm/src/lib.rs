@@ -40,7 +40,7 @@ pub fn validate_js(
     #[wasm_bindgen(unchecked_param_type = "ValuesInput")] input: JsValue,
 ) -> Result<JsValue, JsError> {
     let input: ValuesInput = from_js(input, "validate")?;
-    to_js(&validate(&input))
+    to_js(&ValidateResult::of(&validate(&input)))
 }
 
 /// Post-renders a manifest stream, as `mcp-chart post-render` does.

@@ -146,7 +146,7 @@ impl EngineArgs {
             sets: sets.iter().map(set_dto).collect(),
         };
         match self.call(request)? {
-            Response::Validate { report } => report.into_report().map_err(EngineError::Protocol),
+            Response::Validate { report } => Ok(report),
             other => Err(unexpected("validate", &other)),
         }
     }

@@ -45,7 +45,7 @@ fn every_code_has_a_fixture() {
     for rule in RULES {
         let path = fixtures().join(format!("{}.yaml", rule.code));
         assert!(
-            path.exists() || NO_FIXTURE.contains(&rule.code),
+            path.exists() || NO_FIXTURE.contains(&rule.code.as_str()),
             "missing fixture {}",
             path.display()
         );
@@ -63,7 +63,7 @@ fn each_fixture_reports_its_code_with_a_location() {
     assert!(names.len() >= 35, "{names:?}");
     for name in &names {
         let code = name.trim_end_matches(".yaml");
-        let rule = RULES.iter().find(|r| r.code == code);
+        let rule = RULES.iter().find(|r| r.code.as_str() == code);
         let rule = rule.unwrap_or_else(|| panic!("{name}: not a rule code"));
         let extra = extra_args(&fixtures().join(name));
         let (status, stdout, stderr) = run(name, &extra, "json");

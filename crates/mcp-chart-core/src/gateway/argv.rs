@@ -18,6 +18,7 @@
 //! - an option value that starts with `-` (an origin, the host, cwd) is read
 //!   as an option: refused, since none of them can legitimately start so.
 
+use crate::validate::Code;
 use serde_json::{Map, Value};
 
 use super::checks::{env_name_ok, k8s_literal, nul_problem, option_value_problem, shell_quote};
@@ -25,7 +26,7 @@ use super::named::env_map;
 use super::{GatewayProblem, GATEWAY, SERVERS_FILE};
 use crate::model::StdioGateway;
 
-const ARGUMENT: &str = "gateway-argument";
+const ARGUMENT: Code = Code::GatewayArgument;
 
 /// The argv of the chart-rendered server container, split from the chart's
 /// setup-step wrapper when it has one.
@@ -249,7 +250,7 @@ pub fn proxy_args(
     }
     if !(1..=65535).contains(&gateway.port) {
         problems.push(GatewayProblem::at(
-            "port-range",
+            Code::PortRange,
             format!("{GATEWAY}/port"),
             format!("{} is not a port number (1-65535)", gateway.port),
         ));
@@ -306,7 +307,7 @@ pub fn proxy_args(
         if !env_name_ok(&name) {
             problems.push(
                 GatewayProblem::at(
-                    "env-name-invalid",
+                    Code::EnvNameInvalid,
                     format!("{at}/{i}/name"),
                     format!(
                         "{name:?} is not an environment variable name (empty, or contains `=` or NUL)"

@@ -17,6 +17,7 @@ pub mod checks;
 pub mod named;
 
 use crate::model::StdioGateway;
+use crate::validate::Code;
 use argv::{DefaultServer, RenderedArgv};
 use checks::{k8s_literal, nul_problem};
 use named::ServerEntry;
@@ -32,7 +33,7 @@ pub const GATEWAY: &str = "/transport/stdioGateway";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GatewayProblem {
     /// The validator's rule code for it.
-    pub code: &'static str,
+    pub code: Code,
     /// JSON pointer of the value that caused it; `""` when it is in the
     /// container the chart rendered (its command), not one value.
     pub pointer: String,
@@ -49,7 +50,7 @@ pub struct GatewayProblem {
 
 impl GatewayProblem {
     /// A problem with the value at `pointer`.
-    pub fn at(code: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn at(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         GatewayProblem {
             code,
             pointer: pointer.into(),
@@ -61,11 +62,7 @@ impl GatewayProblem {
     }
 
     /// A problem with the key at `pointer`.
-    pub fn at_key(
-        code: &'static str,
-        pointer: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn at_key(code: Code, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         GatewayProblem {
             key: true,
             ..GatewayProblem::at(code, pointer, message)
@@ -73,7 +70,7 @@ impl GatewayProblem {
     }
 
     /// A problem at byte `offset` of `namedServersJson`.
-    pub fn in_json(code: &'static str, offset: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn in_json(code: Code, offset: Option<usize>, message: impl Into<String>) -> Self {
         GatewayProblem {
             json_offset: offset,
             ..GatewayProblem::at(code, named::JSON, message)
@@ -176,7 +173,7 @@ pub fn build(
             message.push_str(note);
         }
         problems.push(
-            GatewayProblem::at("gateway-nothing-to-serve", format!("{GATEWAY}/enabled"), message)
+            GatewayProblem::at(Code::GatewayNothingToServe, format!("{GATEWAY}/enabled"), message)
                 .with_help("set transport.stdioGateway.server.command (or a mode whose command the chart renders), or at least one enabled named server (servers or namedServersJson)"),
         );
     }
@@ -188,7 +185,7 @@ pub fn build(
     for (i, step) in gateway.pre_start.iter().enumerate() {
         if let Some(p) = nul_problem(step) {
             problems.push(GatewayProblem::at(
-                "gateway-argument",
+                Code::GatewayArgument,
                 format!("{GATEWAY}/preStart/{i}"),
                 p,
             ));
@@ -249,14 +246,18 @@ mod tests {
 
     #[test]
     fn problems_name_the_values_path() {
-        let p = GatewayProblem::at("x", "/transport/stdioGateway/server/args/2", "bad");
+        let p = GatewayProblem::at(
+            Code::GatewayArgument,
+            "/transport/stdioGateway/server/args/2",
+            "bad",
+        );
         assert_eq!(p.to_string(), "transport.stdioGateway.server.args[2]: bad");
     }
 
     #[test]
     fn nothing_to_serve_is_a_problem() {
         let err = build(&StdioGateway::default(), &RenderedArgv::default()).expect_err("nothing");
-        assert_eq!(err[0].code, "gateway-nothing-to-serve");
+        assert_eq!(err[0].code, Code::GatewayNothingToServe);
         assert_eq!(err[0].pointer, "/transport/stdioGateway/enabled");
     }
 }

@@ -9,6 +9,7 @@
 //! (it reads `enabled`). The file is mounted, never expanded by Kubernetes or
 //! a shell: values go in literally.
 
+use crate::validate::Code;
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 
@@ -22,8 +23,8 @@ pub const SERVERS: &str = "/transport/stdioGateway/servers";
 /// Pointer of `namedServersJson`.
 pub const JSON: &str = "/transport/stdioGateway/namedServersJson";
 
-const INVALID: &str = "named-servers-json-invalid";
-const SHAPE: &str = "named-servers-json-shape";
+const INVALID: Code = Code::NamedServersJsonInvalid;
+const SHAPE: Code = Code::NamedServersJsonShape;
 const FORMAT: &str = "mcp-proxy reads {\"mcpServers\": {\"<name>\": {\"command\": \"...\", \"args\": [\"...\"], \"env\": {\"KEY\": \"value\"}, \"enabled\": true}}}";
 
 /// One named server as mcp-proxy will read it.
@@ -46,7 +47,7 @@ pub struct ServerEntry {
 }
 
 impl ServerEntry {
-    fn problem(&self, code: &'static str, below: &str, message: String) -> GatewayProblem {
+    fn problem(&self, code: Code, below: &str, message: String) -> GatewayProblem {
         match &self.pointer {
             Some(p) if below.is_empty() => GatewayProblem::at_key(code, p.clone(), message),
             Some(p) => GatewayProblem::at(code, format!("{p}{below}"), message),
@@ -114,7 +115,7 @@ pub fn env_map(
             Value::Null => String::new(),
             other => {
                 problems.push(GatewayProblem::at(
-                    "schema-type",
+                    Code::SchemaType,
                     format!("{pointer}/{i}/value"),
                     format!(
                         "expected a string, number or boolean, found {}",
@@ -340,7 +341,7 @@ fn check_entry(entry: &ServerEntry, problems: &mut Vec<GatewayProblem>) {
         problems.push(
             entry
                 .problem(
-                    "server-name-invalid",
+                    Code::ServerNameInvalid,
                     "",
                     format!(
                         "server name `{}` cannot be a URL path segment (/servers/{{name}}/sse)",
@@ -357,7 +358,7 @@ fn check_entry(entry: &ServerEntry, problems: &mut Vec<GatewayProblem>) {
         problems.push(
             entry
                 .problem(
-                    "server-command-missing",
+                    Code::ServerCommandMissing,
                     "",
                     format!(
                         "server `{}` has no `command`: mcp-proxy would skip it",
@@ -370,12 +371,12 @@ fn check_entry(entry: &ServerEntry, problems: &mut Vec<GatewayProblem>) {
         );
     }
     if let Some(p) = nul_problem(&entry.command) {
-        problems.push(entry.problem("gateway-argument", "/command", format!("`command` {p}")));
+        problems.push(entry.problem(Code::GatewayArgument, "/command", format!("`command` {p}")));
     }
     for (i, arg) in entry.args.iter().enumerate() {
         if let Some(p) = nul_problem(arg) {
             problems.push(entry.problem(
-                "gateway-argument",
+                Code::GatewayArgument,
                 &format!("/args/{i}"),
                 format!("`args[{i}]` {p}"),
             ));
@@ -386,7 +387,7 @@ fn check_entry(entry: &ServerEntry, problems: &mut Vec<GatewayProblem>) {
             problems.push(
                 entry
                     .problem(
-                        "env-name-invalid",
+                        Code::EnvNameInvalid,
                         &format!("/env/{i}/name"),
                         format!(
                             "{name:?} is not an environment variable name (empty, or contains `=` or NUL)"
@@ -397,7 +398,7 @@ fn check_entry(entry: &ServerEntry, problems: &mut Vec<GatewayProblem>) {
         }
         if let Some(p) = nul_problem(value) {
             problems.push(entry.problem(
-                "gateway-argument",
+                Code::GatewayArgument,
                 &format!("/env/{i}/value"),
                 format!("the value of `{name}` {p}"),
             ));
@@ -544,7 +545,7 @@ mod tests {
         let problems = problems_of(&gateway_with_json(
             r#"{"mcpServers": {"a/b": {"command": "x"}}}"#,
         ));
-        assert_eq!(problems[0].code, "server-name-invalid");
+        assert_eq!(problems[0].code, Code::ServerNameInvalid);
         assert_eq!(problems[0].json_offset, Some(16));
     }
 }

@@ -1,9 +1,9 @@
 //! What rules see: the merged values, and how to turn a JSON pointer into a
 //! located diagnostic through the merge's provenance.
 
+use crate::validate::Code;
 use serde_json::Value;
 
-use super::catalog::severity_of;
 use super::diagnostic::Diagnostic;
 use crate::location::Location;
 use crate::values::{MergedValues, Origin};
@@ -85,34 +85,24 @@ impl<'a> Ctx<'a> {
     }
 
     /// A diagnostic located at the value of `pointer` (or its closest ancestor).
-    pub fn diag(
-        &self,
-        code: &'static str,
-        pointer: &str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn diag(&self, code: Code, pointer: &str, message: impl Into<String>) -> Diagnostic {
         self.locate(code, pointer, message, false)
     }
 
     /// A diagnostic located at the key of `pointer` (its value when it has no key).
-    pub fn diag_key(
-        &self,
-        code: &'static str,
-        pointer: &str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn diag_key(&self, code: Code, pointer: &str, message: impl Into<String>) -> Diagnostic {
         self.locate(code, pointer, message, true)
     }
 
     /// A diagnostic at an explicit place in the source of `pointer`'s value.
     pub fn diag_in(
         &self,
-        code: &'static str,
+        code: Code,
         pointer: &str,
         message: impl Into<String>,
         place: impl FnOnce(&str, &Origin) -> (Location, Option<Location>),
     ) -> Diagnostic {
-        let d = Diagnostic::new(code, severity_of(code), message).with_path(pointer);
+        let d = Diagnostic::new(code, message).with_path(pointer);
         let Some((_, origin)) = self.merged.nearest_origin(pointer) else {
             return d;
         };
@@ -123,12 +113,12 @@ impl<'a> Ctx<'a> {
 
     fn locate(
         &self,
-        code: &'static str,
+        code: Code,
         pointer: &str,
         message: impl Into<String>,
         key: bool,
     ) -> Diagnostic {
-        let d = Diagnostic::new(code, severity_of(code), message).with_path(pointer);
+        let d = Diagnostic::new(code, message).with_path(pointer);
         let Some((found, origin)) = self.merged.nearest_origin(pointer) else {
             return d;
         };

@@ -1,11 +1,12 @@
 //! Diagnostics: what is wrong, how bad, where, and what to do about it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::catalog::Code;
 use crate::location::Location;
 
 /// How bad a diagnostic is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Helm would reject the values, or the release would not work.
@@ -31,7 +32,7 @@ impl std::fmt::Display for Severity {
 }
 
 /// What kind of input a source is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     /// The chart's own `values.yaml`.
@@ -43,7 +44,8 @@ pub enum SourceKind {
 }
 
 /// One input of a validation run, kept for source snippets.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SourceText {
     /// The name diagnostics use (`values.yaml`, `--set a=b`).
     pub name: String,
@@ -53,13 +55,15 @@ pub struct SourceText {
     pub kind: SourceKind,
 }
 
-/// One finding. Serializes to the `json` output format's diagnostic object.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One finding. Serializes with everything the renderers need (the wasm
+/// engine carries it as is); the CLI's `json` output format is a view of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Diagnostic {
-    /// Error or warning.
+    /// Error or warning (always `code`'s severity).
     pub severity: Severity,
     /// Stable rule code, such as `unknown-key` (see docs/validation.md).
-    pub code: &'static str,
+    pub code: Code,
     /// What is wrong, in one sentence.
     pub message: String,
     /// What to do about it.
@@ -73,18 +77,16 @@ pub struct Diagnostic {
     /// 1-based column in `file` (characters).
     pub column: Option<u32>,
     /// Index into [`super::Report::sources`] of `file`.
-    #[serde(skip)]
     pub source: Option<usize>,
     /// Where the offending text ends (for underlining), when known.
-    #[serde(skip)]
     pub end: Option<Location>,
 }
 
 impl Diagnostic {
-    /// A diagnostic with no location yet.
-    pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    /// A diagnostic with no location yet, with `code`'s severity.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity,
+            severity: code.severity(),
             code,
             message: message.into(),
             help: None,

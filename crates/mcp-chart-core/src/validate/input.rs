@@ -2,9 +2,10 @@
 //! becomes located diagnostics, and every key and value gets its JSON pointer
 //! (so hazards, which only know a span, can name the value they are about).
 
+use crate::validate::Code;
 use std::collections::HashMap;
 
-use super::diagnostic::{Diagnostic, Severity};
+use super::diagnostic::Diagnostic;
 use crate::location::Location;
 use crate::values::escape_pointer_segment;
 use crate::yaml::{load_documents, load_first_document, Limits, Node, NodeKind, YamlError};
@@ -57,8 +58,7 @@ pub(crate) fn read(
         }
         _ => Err(Box::new(
             Diagnostic::new(
-                "values-not-a-map",
-                Severity::Error,
+                Code::ValuesNotAMap,
                 format!(
                     "a values file must be a map of keys to values, but this one is {}",
                     article(doc.type_name())
@@ -82,38 +82,38 @@ fn article(type_name: &str) -> String {
 pub(crate) fn yaml_error(name: &str, source: usize, error: &YamlError) -> Diagnostic {
     let (code, message, help) = match error {
         YamlError::NotUtf8 { offset, .. } => (
-            "not-utf8",
+            Code::NotUtf8,
             format!("the file is not valid UTF-8 (first bad byte at offset {offset})"),
             "save the file as UTF-8; Helm reads values files as UTF-8",
         ),
         YamlError::Syntax { message, .. } if message.contains("recursion limit") => (
-            "yaml-limit",
+            Code::YamlLimit,
             "nesting depth exceeds the YAML parser's limit".to_string(),
             "values files are small, shallow maps; this one looks generated or hostile",
         ),
         YamlError::Syntax { message, .. } if message.contains("tab") => (
-            "yaml-syntax",
+            Code::YamlSyntax,
             format!("invalid YAML: {message}"),
             "indent with spaces: YAML does not allow tabs in indentation",
         ),
         YamlError::Syntax { message, .. } => (
-            "yaml-syntax",
+            Code::YamlSyntax,
             format!("invalid YAML: {message}"),
             "the YAML parser stopped here; the mistake may be just before (an unclosed `[`, `{` or quote, or a wrong indent)",
         ),
         YamlError::Limit { what, limit, .. } => (
-            "yaml-limit",
+            Code::YamlLimit,
             format!("{what} exceeds the limit of {limit}"),
             "values files are small, shallow maps; this one looks generated or hostile",
         ),
         YamlError::UnknownAnchor { .. } => (
-            "yaml-syntax",
+            Code::YamlSyntax,
             "invalid YAML: an alias (`*name`) refers to an anchor (`&name`) that is not defined before it"
                 .to_string(),
             "define the anchor before using it",
         ),
     };
-    Diagnostic::new(code, Severity::Error, message)
+    Diagnostic::new(code, message)
         .with_help(help)
         .at(source, name, error.location(), None)
 }
@@ -137,8 +137,7 @@ fn later_documents(name: &str, text: &str, source: usize) -> Option<Diagnostic> 
     };
     Some(
         Diagnostic::new(
-            "values-multi-document",
-            Severity::Warning,
+            Code::ValuesMultiDocument,
             format!(
                 "this values file has more than one YAML document: Helm 3 reads only the first (as this check does), {consequence}"
             ),
@@ -162,8 +161,7 @@ fn manifest(name: &str, source: usize, doc: &Node) -> Option<Diagnostic> {
         .map_or(doc.span, |e| e.key_span);
     Some(
         Diagnostic::new(
-            "values-is-manifest",
-            Severity::Error,
+            Code::ValuesIsManifest,
             format!(
                 "this is a Kubernetes {kind_name} manifest ({api}), not a values file for the mcp-server chart"
             ),

@@ -16,9 +16,9 @@ mod suggest;
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-pub use catalog::{rule_for, Rule, RULES};
+pub use catalog::{rule_for, Code, Rule, RULES};
 pub use context::display_path;
 pub use diagnostic::{Diagnostic, Severity, SourceKind, SourceText};
 pub use input::{MAX_VALUES_BYTES, MAX_VALUES_DEPTH};
@@ -38,8 +38,11 @@ pub struct BytesSource<'a> {
     pub bytes: &'a [u8],
 }
 
-/// The outcome of a validation run. Serializes to the `json` output format.
-#[derive(Clone, Debug, Serialize)]
+/// The outcome of a validation run, with the inputs for source snippets.
+/// Serializes whole (the wasm engine carries it as is); the CLI's `json`
+/// output format is a view of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Report {
     /// No errors (warnings allowed).
     pub valid: bool,
@@ -47,7 +50,6 @@ pub struct Report {
     /// then line and column.
     pub diagnostics: Vec<Diagnostic>,
     /// The inputs, for source snippets ([`Diagnostic::source`] indexes them).
-    #[serde(skip)]
     pub sources: Vec<SourceText>,
 }
 
@@ -99,10 +101,9 @@ impl Report {
     }
 
     /// Drops the diagnostics whose code is in `codes` (input errors stay).
-    pub fn ignore(&mut self, codes: &[&str]) {
-        self.diagnostics.retain(|d| {
-            !codes.contains(&d.code) || catalog::rule_for(d.code).is_some_and(|r| r.input)
-        });
+    pub fn ignore(&mut self, codes: &[Code]) {
+        self.diagnostics
+            .retain(|d| !codes.contains(&d.code) || d.code.is_input());
         self.refresh();
     }
 
@@ -184,10 +185,10 @@ pub fn checked_values(
 ) -> Result<(serde_json::Value, Report), Report> {
     let mut report = validate_bytes(files, sets);
     report.ignore(&[
-        "gateway-post-renderer",
-        "gateway-nothing-to-serve",
-        "gateway-default-unrunnable",
-        "chart-map-deleted",
+        Code::GatewayPostRenderer,
+        Code::GatewayNothingToServe,
+        Code::GatewayDefaultUnrunnable,
+        Code::ChartMapDeleted,
     ]);
     if !report.valid {
         return Err(report);
@@ -338,8 +339,7 @@ fn deleted_chart_maps(
             continue;
         }
         let d = Diagnostic::new(
-            "chart-map-deleted",
-            Severity::Error,
+            Code::ChartMapDeleted,
             format!(
                 "`{key}: null` deletes the chart's `{key}` settings, which its templates read: \
                  helm template fails (nil pointer)"
@@ -410,8 +410,7 @@ fn merge_error(error: &ValuesError, files: &[(&str, &str)], sets: &[SetArg]) -> 
                 .position(|(n, _)| n == source_name)
                 .map_or(0, |i| i + 1);
             Diagnostic::new(
-                "values-not-a-map",
-                Severity::Error,
+                Code::ValuesNotAMap,
                 format!("a values file must be a map of keys to values, found {found}"),
             )
             .at(index, source_name, *location, None)
@@ -431,8 +430,7 @@ fn set_error(
         .get(index)
         .map_or_else(String::new, SetArg::source_name);
     Diagnostic::new(
-        "set-syntax",
-        Severity::Error,
+        Code::SetSyntax,
         format!("cannot parse `{name}`: {message}"),
     )
     .with_help("write `--set key.path=value`, `key.list[0]=value` or `key={a,b}`; escape `,` `.` `=` with `\\`")
@@ -458,13 +456,16 @@ mod tests {
         let d: Vec<_> = r
             .diagnostics
             .iter()
-            .filter(|d| d.code == "chart-map-deleted")
+            .filter(|d| d.code == Code::ChartMapDeleted)
             .collect();
         assert_eq!(d.len(), 1, "{:?}", r.diagnostics);
         assert_eq!((d[0].file.as_deref(), d[0].line), (Some("v.yaml"), Some(2)));
         assert!(!r.valid);
         let r = validate(&[], &[SetArg::new("replicaCount=2,ingress=null")]);
-        let d = r.diagnostics.iter().find(|d| d.code == "chart-map-deleted");
+        let d = r
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::ChartMapDeleted);
         assert!(
             d.is_some_and(|d| d.message.contains("`ingress: null`")),
             "{:?}",
@@ -476,7 +477,9 @@ mod tests {
             &[],
         );
         assert!(
-            r.diagnostics.iter().all(|d| d.code != "chart-map-deleted"),
+            r.diagnostics
+                .iter()
+                .all(|d| d.code != Code::ChartMapDeleted),
             "{:?}",
             r.diagnostics
         );
@@ -504,7 +507,7 @@ mod tests {
             &[SetArg::new("replicaCount=1")],
         );
         let d = &r.diagnostics[0];
-        assert_eq!(d.code, "schema-type");
+        assert_eq!(d.code, Code::SchemaType);
         assert_eq!(
             (d.file.as_deref(), d.line, d.column),
             (Some("b.yaml"), Some(3), Some(9))
@@ -516,11 +519,11 @@ mod tests {
     fn set_values_are_located_in_the_argument() {
         let r = validate(&[], &[SetArg::new("replicaCount=abc")]);
         let d = &r.diagnostics[0];
-        assert_eq!(d.code, "schema-type");
+        assert_eq!(d.code, Code::SchemaType);
         assert_eq!(d.file.as_deref(), Some("--set replicaCount=abc"));
         assert_eq!((d.line, d.column), (Some(1), Some(14)));
         let r = validate(&[], &[SetArg::new("a.b")]);
-        assert_eq!(r.diagnostics[0].code, "set-syntax");
+        assert_eq!(r.diagnostics[0].code, Code::SetSyntax);
     }
 
     #[test]
@@ -533,7 +536,7 @@ mod tests {
                 SetArg::new("x[z]=1"),
             ],
         );
-        let found: Vec<(&str, Option<&str>)> = r
+        let found: Vec<(Code, Option<&str>)> = r
             .diagnostics
             .iter()
             .map(|d| (d.code, d.file.as_deref()))
@@ -541,8 +544,8 @@ mod tests {
         assert_eq!(
             found,
             [
-                ("set-syntax", Some("--set a.b")),
-                ("set-syntax", Some("--set x[z]=1")),
+                (Code::SetSyntax, Some("--set a.b")),
+                (Code::SetSyntax, Some("--set x[z]=1")),
             ]
         );
     }
@@ -557,7 +560,10 @@ mod tests {
             &[],
         );
         let d = &r.diagnostics[0];
-        assert_eq!((d.code, d.line, d.column), ("not-utf8", Some(2), Some(4)));
+        assert_eq!(
+            (d.code, d.line, d.column),
+            (Code::NotUtf8, Some(2), Some(4))
+        );
         assert!(!r.valid);
     }
 
@@ -565,10 +571,10 @@ mod tests {
     fn ignore_drops_rule_codes_but_not_input_errors() {
         let mut r = validate(&[file("v.yaml", "replicaCount: 3\n")], &[]);
         assert_eq!(r.warnings(), 1);
-        r.ignore(&["sse-replicas"]);
+        r.ignore(&[Code::SseReplicas]);
         assert!(r.diagnostics.is_empty());
         let mut r = validate(&[file("v.yaml", "a: [\n")], &[]);
-        r.ignore(&["yaml-syntax"]);
+        r.ignore(&[Code::YamlSyntax]);
         assert_eq!(r.errors(), 1);
     }
 }

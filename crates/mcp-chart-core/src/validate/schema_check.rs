@@ -1,13 +1,14 @@
 //! JSON Schema validation of the merged values against the generated schema,
 //! with jsonschema's findings turned into plain, located diagnostics.
 
+use crate::validate::Code;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
 use super::context::{child, describe, display_path, Ctx};
-use super::diagnostic::{Diagnostic, Severity};
+use super::diagnostic::Diagnostic;
 use super::suggest::closest;
 use crate::json_schema::{self, Kind};
 use crate::location::Location;
@@ -33,8 +34,7 @@ pub(crate) type HazardsAt<'h> = HashMap<(usize, Location), &'h HazardKind>;
 pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagnostic>) {
     let Some(schema) = checked_schema() else {
         out.push(Diagnostic::new(
-            "schema-invalid",
-            Severity::Error,
+            Code::SchemaInvalid,
             "internal error: the values schema does not compile",
         ));
         return;
@@ -59,7 +59,10 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
                     type_help(ctx, &pointer, instance, &expected, hazards).unwrap_or_else(|| {
                         generic_type_help(ctx, &pointer, &shown, &expected, finding.schema)
                     });
-                out.push(ctx.diag("schema-type", &pointer, message).with_help(help));
+                out.push(
+                    ctx.diag(Code::SchemaType, &pointer, message)
+                        .with_help(help),
+                );
             }
             Kind::Enum { options } => {
                 let choices: Vec<&str> = options
@@ -75,7 +78,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
                     "`{shown}`: expected one of {listed}, found {}",
                     describe(instance)
                 );
-                let mut d = ctx.diag("schema-enum", &pointer, message);
+                let mut d = ctx.diag(Code::SchemaEnum, &pointer, message);
                 if let Some(best) = instance
                     .as_str()
                     .and_then(|s| closest(s, choices.iter().copied()))
@@ -109,7 +112,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, hazards: &HazardsAt<'_>, out: &mut Vec<Diagno
             Kind::Required { property: name } => {
                 out.push(
                     ctx.diag(
-                        "schema-required",
+                        Code::SchemaRequired,
                         &pointer,
                         format!("`{shown}`: the key `{name}` is required"),
                     )
@@ -132,9 +135,9 @@ fn range(
     let last = pointer.rsplit('/').next().unwrap_or_default();
     let is_port = last == "port" || last.ends_with("Port");
     let code = if is_port {
-        "port-range"
+        Code::PortRange
     } else {
-        "schema-range"
+        Code::SchemaRange
     };
     let d = ctx.diag(
         code,
@@ -303,7 +306,11 @@ fn unknown_key(ctx: &Ctx<'_>, pointer: &str, key: &str) -> Diagnostic {
     } else {
         format!("in `{}`", display_path(ctx.values, pointer))
     };
-    let d = ctx.diag_key("unknown-key", &at, format!("unknown key `{key}` {place}"));
+    let d = ctx.diag_key(
+        Code::UnknownKey,
+        &at,
+        format!("unknown key `{key}` {place}"),
+    );
     let allowed: Vec<&str> = schema_at(pointer)
         .and_then(|s| s.get("properties"))
         .and_then(Value::as_object)
@@ -370,27 +377,27 @@ mod tests {
     #[test]
     fn unknown_keys_are_located_at_the_key_with_a_suggestion() {
         let r = run("service:\n  prot: 80\n");
-        let d = with_code(&r, "unknown-key");
+        let d = with_code(&r, Code::UnknownKey);
         assert_eq!((d[0].line, d[0].column), (Some(2), Some(3)));
         assert_eq!(d[0].end, Some(Location::new(2, 7)));
         assert_eq!(d[0].help.as_deref(), Some("did you mean `port`?"));
         let r = run("service:\n  zzzzzz: 80\n");
-        let d = with_code(&r, "unknown-key");
+        let d = with_code(&r, Code::UnknownKey);
         assert_eq!(d[0].help.as_deref(), Some("allowed keys here: type, port"));
     }
 
     #[test]
     fn http_route_parent_refs_are_gateway_api_parent_references() {
         let r = run("httpRoute:\n  parentRefs:\n  - name: gw\n    sectionname: http\n");
-        let d = with_code(&r, "unknown-key");
+        let d = with_code(&r, Code::UnknownKey);
         assert_eq!((d[0].line, d[0].column), (Some(4), Some(5)));
         assert_eq!(d[0].help.as_deref(), Some("did you mean `sectionName`?"));
         let r = run("httpRoute:\n  parentRefs:\n  - sectionName: http\n    port: 0\n");
         assert_eq!(
-            with_code(&r, "schema-required")[0].message,
+            with_code(&r, Code::SchemaRequired)[0].message,
             "`httpRoute.parentRefs[0]`: the key `name` is required"
         );
-        assert_eq!(with_code(&r, "port-range").len(), 1);
+        assert_eq!(with_code(&r, Code::PortRange).len(), 1);
         let full =
             "httpRoute:\n  parentRefs:\n  - {group: gateway.networking.k8s.io, kind: Gateway, \
                     namespace: infra, name: gw, sectionName: https, port: 443}\n";

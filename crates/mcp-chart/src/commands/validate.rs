@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
-use mcp_chart_core::validate::{rule_for, BytesSource, MAX_VALUES_BYTES, RULES};
+use mcp_chart_core::validate::{BytesSource, Code, MAX_VALUES_BYTES, RULES};
 use mcp_chart_core::values::SetArg;
 
 use crate::engine::EngineArgs;
@@ -137,32 +137,8 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
             }
         }
         Format::Json => {
-            // The same diagnostic can come from several reports (one per FILE,
-            // each on top of the -f files): list it once. Looked up by its JSON
-            // form, so that hostile files with hundreds of thousands of
-            // diagnostics stay linear.
-            let mut diagnostics = Vec::new();
-            let mut seen = std::collections::HashSet::new();
-            for (_, report) in &reports {
-                for d in &report.diagnostics {
-                    if seen.insert(serde_json::to_string(d)?) {
-                        diagnostics.push(d);
-                    }
-                }
-            }
-            /// The report, serialized directly (a `serde_json::Value` of
-            /// hundreds of thousands of diagnostics costs gigabytes).
-            #[derive(serde::Serialize)]
-            struct JsonReport<'a> {
-                valid: bool,
-                diagnostics: Vec<&'a mcp_chart_core::validate::Diagnostic>,
-            }
-            let object = JsonReport {
-                valid: !failed,
-                diagnostics,
-            };
-            out.push_str(&serde_json::to_string_pretty(&object)?);
-            out.push('\n');
+            let reports: Vec<&_> = reports.iter().map(|(_, report)| report).collect();
+            render::json::render(&reports, !failed, &mut out)?;
         }
         Format::Github => {
             for (_, report) in &reports {
@@ -179,18 +155,18 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
 }
 
 /// The codes of `--ignore`, checked against the rule table.
-fn ignored_codes(codes: &[String]) -> anyhow::Result<Vec<&'static str>> {
+fn ignored_codes(codes: &[String]) -> anyhow::Result<Vec<Code>> {
     codes
         .iter()
-        .map(|code| match rule_for(code) {
-            Some(rule) if rule.input => {
-                bail!("--ignore {code}: `{code}` reports unreadable input and cannot be ignored")
+        .map(|name| match Code::parse(name) {
+            Some(code) if code.is_input() => {
+                bail!("--ignore {name}: `{name}` reports unreadable input and cannot be ignored")
             }
-            Some(rule) => Ok(rule.code),
+            Some(code) => Ok(code),
             None => {
-                let known: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+                let known: Vec<&str> = RULES.iter().map(|r| r.code.as_str()).collect();
                 bail!(
-                    "--ignore {code}: unknown code; known codes: {}",
+                    "--ignore {name}: unknown code; known codes: {}",
                     known.join(", ")
                 )
             }

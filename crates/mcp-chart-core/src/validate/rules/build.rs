@@ -14,6 +14,7 @@ use crate::model::{Transport, TransportType};
 use crate::validate::context::Ctx;
 use crate::validate::diagnostic::{Diagnostic, Severity};
 use crate::validate::scalar_pos::{line_col, locate_in_scalar};
+use crate::validate::Code;
 
 /// Where the chart's server argv comes from, most specific first.
 const ARGV_VALUES: &[&str] = &[
@@ -63,7 +64,7 @@ fn diagnostic(ctx: &Ctx<'_>, servers: &NamedServers, p: &GatewayProblem) -> Diag
     let message = p.message.clone();
     let d = match p.json_offset {
         // A parse error: the place, with nothing to underline.
-        Some(offset) if p.code == "named-servers-json-invalid" => {
+        Some(offset) if p.code == Code::NamedServersJsonInvalid => {
             let (line, column) = line_col(&servers.json_text, offset);
             ctx.diag_in(p.code, JSON, message, |text, origin| {
                 (locate_in_scalar(text, origin.value, line, column), None)
@@ -83,13 +84,14 @@ fn diagnostic(ctx: &Ctx<'_>, servers: &NamedServers, p: &GatewayProblem) -> Diag
 #[cfg(test)]
 mod tests {
     use crate::validate::rules::test_support::{at, run};
+    use crate::validate::Code;
 
     const GW: &str = "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n";
 
     #[test]
     fn nothing_to_serve_is_an_error_at_enabled() {
         let r = run(&format!("mode: image\n{GW}"));
-        assert_eq!(at(&r, "gateway-nothing-to-serve"), ["5:14"]);
+        assert_eq!(at(&r, Code::GatewayNothingToServe), ["5:14"]);
         assert!(!r.valid);
     }
 
@@ -98,8 +100,8 @@ mod tests {
         let r = run(&format!(
             "{GW}    allowOrigins: [\"-evil\"]\n    server:\n      command: srv\n      env:\n        - name: A=B\n          value: x\n"
         ));
-        assert_eq!(at(&r, "gateway-argument"), ["5:20"]);
-        assert_eq!(at(&r, "env-name-invalid"), ["9:17"]);
+        assert_eq!(at(&r, Code::GatewayArgument), ["5:20"]);
+        assert_eq!(at(&r, Code::EnvNameInvalid), ["9:17"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `secret-literal-env`: a secret-looking variable with its value written in
 //! the values file (and so in the release's stored manifest and in Git).
 
+use crate::validate::Code;
 use serde_json::Value;
 
 use super::servers::NamedServers;
@@ -89,12 +90,12 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
                 let d = match server.json_offset {
                     Some(o) => super::servers::json_diag(
                         ctx,
-                        "secret-literal-env",
+                        Code::SecretLiteralEnv,
                         message,
                         &servers.json_text,
                         env_offset(&servers.json_text, o, name).unwrap_or(o),
                     ),
-                    None => ctx.diag("secret-literal-env", super::servers::JSON, message),
+                    None => ctx.diag(Code::SecretLiteralEnv, super::servers::JSON, message),
                 };
                 out.push(d.with_help(GATEWAY_HELP));
             }
@@ -110,7 +111,7 @@ fn env_offset(json: &str, from: usize, name: &str) -> Option<usize> {
 
 fn warn(ctx: &Ctx<'_>, pointer: &str, name: &str) -> Diagnostic {
     ctx.diag(
-        "secret-literal-env",
+        Code::SecretLiteralEnv,
         pointer,
         format!("`{name}` looks like a secret but its value is written in the values file"),
     )
@@ -120,6 +121,7 @@ fn warn(ctx: &Ctx<'_>, pointer: &str, name: &str) -> Diagnostic {
 mod tests {
     use super::secret_name;
     use crate::validate::rules::test_support::{at, run};
+    use crate::validate::Code;
 
     #[test]
     fn secret_names() {
@@ -135,7 +137,7 @@ mod tests {
         let r = run(
             "container:\n  env:\n    - name: API_TOKEN\n      value: abc123\n    - name: OTHER_TOKEN\n      valueFrom: {secretKeyRef: {name: s, key: k}}\n    - name: REF_TOKEN\n      value: $(API_TOKEN)\n",
         );
-        assert_eq!(at(&r, "secret-literal-env"), ["4:14"]);
+        assert_eq!(at(&r, Code::SecretLiteralEnv), ["4:14"]);
         assert!(r.valid);
     }
 
@@ -144,6 +146,6 @@ mod tests {
         let r = run(
             "transport:\n  stdioGateway:\n    servers:\n      gh:\n        command: x\n        env:\n          - name: GITHUB_TOKEN\n            value: ghp_x\n    namedServersJson: '{\"mcpServers\": {\"a\": {\"command\": \"x\", \"env\": {\"SLACK_TOKEN\": \"x\"}}}}'\n",
         );
-        assert_eq!(at(&r, "secret-literal-env"), ["8:20", "9:70"]);
+        assert_eq!(at(&r, Code::SecretLiteralEnv), ["8:20", "9:70"]);
     }
 }

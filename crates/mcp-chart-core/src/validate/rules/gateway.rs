@@ -6,6 +6,7 @@ use super::servers::NamedServers;
 use super::{blank, gateway_enabled, strings, transport_type};
 use crate::validate::context::Ctx;
 use crate::validate::diagnostic::Diagnostic;
+use crate::validate::Code;
 
 const ENABLED: &str = "/transport/stdioGateway/enabled";
 const TYPE: &str = "/transport/type";
@@ -35,7 +36,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
     if enabled && kind != "stdio" {
         out.push(
             ctx.diag(
-                "gateway-needs-stdio",
+                Code::GatewayNeedsStdio,
                 ENABLED,
                 format!(
                     "the stdio gateway is enabled but `transport.type` is `{kind}`: the gateway is only added for `stdio`"
@@ -47,7 +48,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
     if kind == "stdio" && !enabled {
         out.push(
             ctx.diag(
-                "stdio-needs-gateway",
+                Code::StdioNeedsGateway,
                 TYPE,
                 "`transport.type` is stdio but the stdio gateway is off: nothing in the pod can be reached over the network",
             )
@@ -61,7 +62,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
     }
     out.push(
         ctx.diag(
-            "gateway-post-renderer",
+            Code::GatewayPostRenderer,
             ENABLED,
             "the stdio gateway is added by the mcp-chart post-renderer, not by the chart's templates",
         )
@@ -77,7 +78,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
         if origin.as_str() == Some("*") {
             out.push(
                 ctx.diag(
-                    "cors-any-origin",
+                    Code::CorsAnyOrigin,
                     &format!("/transport/stdioGateway/allowOrigins/{i}"),
                     "the gateway accepts cross-origin requests from any web page (`allowOrigins: [\"*\"]`)",
                 )
@@ -178,7 +179,7 @@ fn unrunnable(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) 
         if !installs(&steps, family) {
             out.push(
                 ctx.diag(
-                    "gateway-default-unrunnable",
+                    Code::GatewayDefaultUnrunnable,
                     &pointer,
                     format!(
                         "the gateway's default server runs `{shown}`, but the stock gateway image {} has no `{argv0}`",
@@ -203,7 +204,7 @@ fn unrunnable(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) 
             servers
                 .diag(
                     ctx,
-                    "gateway-server-unrunnable",
+                    Code::GatewayServerUnrunnable,
                     server,
                     format!(
                         "server `{}` runs `{argv0}`, but the stock gateway image {} has no `{argv0}`",
@@ -222,21 +223,22 @@ fn unrunnable(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) 
 mod tests {
     use super::is_stock_image;
     use crate::validate::rules::test_support::{at, run, with_code};
+    use crate::validate::Code;
 
     #[test]
     fn enabled_gateway_needs_stdio_and_the_reverse() {
         let r = run("transport:\n  stdioGateway:\n    enabled: true\n");
-        assert_eq!(at(&r, "gateway-needs-stdio"), ["3:14"]);
+        assert_eq!(at(&r, Code::GatewayNeedsStdio), ["3:14"]);
         let r = run("transport:\n  type: stdio\n");
-        assert_eq!(at(&r, "stdio-needs-gateway"), ["2:9"]);
+        assert_eq!(at(&r, Code::StdioNeedsGateway), ["2:9"]);
     }
 
     #[test]
     fn stdio_gateway_reminds_of_the_post_renderer_and_any_origin() {
         let r = run("mode: image\ntransport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    server:\n      command: srv\n");
-        assert_eq!(at(&r, "gateway-post-renderer"), ["5:14"]);
+        assert_eq!(at(&r, Code::GatewayPostRenderer), ["5:14"]);
         // The default `["*"]` comes from the chart's values.yaml.
-        let cors = with_code(&r, "cors-any-origin");
+        let cors = with_code(&r, Code::CorsAnyOrigin);
         assert_eq!(cors.len(), 1);
         assert_eq!(
             cors[0].file.as_deref(),
@@ -252,18 +254,18 @@ mod tests {
         assert!(!is_stock_image("ghcr.io/me/mcp-proxy-node:1"));
         let base = "mode: python\npython:\n  package: mcp-server-time\ntransport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n";
         let r = run(base);
-        assert_eq!(at(&r, "gateway-default-unrunnable"), ["1:7"]);
+        assert_eq!(at(&r, Code::GatewayDefaultUnrunnable), ["1:7"]);
         let r = run(&format!("{base}    preStart: [pip install uv]\n"));
-        assert!(at(&r, "gateway-default-unrunnable").is_empty());
+        assert!(at(&r, Code::GatewayDefaultUnrunnable).is_empty());
         let r = run(&format!(
             "{base}    server:\n      command: mcp-server-time\n"
         ));
-        assert!(at(&r, "gateway-default-unrunnable").is_empty());
+        assert!(at(&r, Code::GatewayDefaultUnrunnable).is_empty());
         let r = run(&format!("{base}    image: my/gateway:1\n"));
-        assert!(at(&r, "gateway-default-unrunnable").is_empty());
+        assert!(at(&r, Code::GatewayDefaultUnrunnable).is_empty());
         let r = run(&format!(
             "{base}    server:\n      command: mcp-server-time\n    servers:\n      fetch:\n        command: uvx\n        args: [mcp-server-fetch]\n"
         ));
-        assert_eq!(at(&r, "gateway-server-unrunnable"), ["11:7"]);
+        assert_eq!(at(&r, Code::GatewayServerUnrunnable), ["11:7"]);
     }
 }

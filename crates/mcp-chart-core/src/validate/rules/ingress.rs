@@ -3,6 +3,7 @@
 
 use crate::validate::context::{child, Ctx};
 use crate::validate::diagnostic::Diagnostic;
+use crate::validate::Code;
 
 /// Annotations that do nothing, and what to do instead.
 const NONEXISTENT: &[(&str, &str, &str)] = &[
@@ -82,7 +83,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let pointer = child("/ingress/annotations", key);
         if let Some((_, message, help)) = NONEXISTENT.iter().find(|(k, _, _)| k == key) {
             out.push(
-                ctx.diag_key("ingress-annotation-unknown", &pointer, *message)
+                ctx.diag_key(Code::IngressAnnotationUnknown, &pointer, *message)
                     .with_help(*help),
             );
             continue;
@@ -91,7 +92,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             let name = key.trim_start_matches("ingress.kubernetes.io/");
             out.push(
                 ctx.diag_key(
-                    "ingress-annotation-unknown",
+                    Code::IngressAnnotationUnknown,
                     &pointer,
                     "ingress-nginx ignores the old `ingress.kubernetes.io/` prefix",
                 )
@@ -109,7 +110,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !words.iter().any(|w| class.contains(w)) {
             out.push(
                 ctx.diag_key(
-                    "ingress-annotation-unknown",
+                    Code::IngressAnnotationUnknown,
                     &pointer,
                     format!("`{key}` is an annotation of {owner}, but `ingress.className` is `{class}`"),
                 )
@@ -122,18 +123,22 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use crate::validate::rules::test_support::{at, run};
+    use crate::validate::Code;
 
     #[test]
     fn legacy_and_foreign_annotations() {
         let r = run(
             "ingress:\n  enabled: true\n  className: nginx\n  annotations:\n    nginx.ingress.kubernetes.io/enable-websocket: \"true\"\n    nginx.ingress.kubernetes.io/proxy-read-timeout: \"3600\"\n    traefik.ingress.kubernetes.io/router.entrypoints: web\n    ingress.kubernetes.io/rewrite-target: /\n",
         );
-        assert_eq!(at(&r, "ingress-annotation-unknown"), ["5:5", "7:5", "8:5"]);
+        assert_eq!(
+            at(&r, Code::IngressAnnotationUnknown),
+            ["5:5", "7:5", "8:5"]
+        );
     }
 
     #[test]
     fn unknown_class_names_skip_the_prefix_check() {
         let r = run("ingress:\n  className: internal\n  annotations:\n    traefik.ingress.kubernetes.io/x: y\n");
-        assert!(at(&r, "ingress-annotation-unknown").is_empty());
+        assert!(at(&r, Code::IngressAnnotationUnknown).is_empty());
     }
 }

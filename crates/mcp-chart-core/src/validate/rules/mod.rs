@@ -60,7 +60,7 @@ pub(crate) fn blank(s: Option<&str>) -> bool {
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::validate::{validate, Diagnostic, Report};
+    use crate::validate::{validate, Code, Diagnostic, Report};
     use crate::values::ValuesSource;
 
     /// Validates one values file named `values.yaml`.
@@ -75,7 +75,7 @@ pub(crate) mod test_support {
     }
 
     /// The diagnostics with `code`, as `line:column`.
-    pub fn at(report: &Report, code: &str) -> Vec<String> {
+    pub fn at(report: &Report, code: Code) -> Vec<String> {
         report
             .diagnostics
             .iter()
@@ -85,7 +85,7 @@ pub(crate) mod test_support {
     }
 
     /// The diagnostics with `code`.
-    pub fn with_code<'r>(report: &'r Report, code: &str) -> Vec<&'r Diagnostic> {
+    pub fn with_code(report: &Report, code: Code) -> Vec<&Diagnostic> {
         report
             .diagnostics
             .iter()

@@ -3,6 +3,7 @@
 use super::blank;
 use crate::validate::context::Ctx;
 use crate::validate::diagnostic::Diagnostic;
+use crate::validate::Code;
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let mode = super::mode(ctx);
@@ -18,7 +19,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let at = ctx.user_first(&[&package, "/mode"]);
     out.push(
         ctx.diag(
-            "mode-package-missing",
+            Code::ModePackageMissing,
             at,
             format!("`mode` is {mode} but `{section}.package` is empty: the chart refuses to render"),
         )
@@ -31,26 +32,27 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use crate::validate::rules::test_support::{at, run};
+    use crate::validate::Code;
 
     #[test]
     fn node_without_package_points_at_mode() {
         let r = run("replicaCount: 1\nmode: node\n");
-        assert_eq!(at(&r, "mode-package-missing"), ["2:7"]);
+        assert_eq!(at(&r, Code::ModePackageMissing), ["2:7"]);
         assert!(!r.valid);
     }
 
     #[test]
     fn empty_package_written_by_the_user_is_the_location() {
         let r = run("mode: python\npython:\n  package: \"\"\n");
-        assert_eq!(at(&r, "mode-package-missing"), ["3:12"]);
+        assert_eq!(at(&r, Code::ModePackageMissing), ["3:12"]);
     }
 
     #[test]
     fn image_mode_and_packages_pass() {
-        assert!(at(&run("mode: image\n"), "mode-package-missing").is_empty());
+        assert!(at(&run("mode: image\n"), Code::ModePackageMissing).is_empty());
         assert!(at(
             &run("mode: node\nnode:\n  package: x\n"),
-            "mode-package-missing"
+            Code::ModePackageMissing
         )
         .is_empty());
     }

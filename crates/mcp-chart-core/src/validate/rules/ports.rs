@@ -3,6 +3,7 @@
 //! told to listen on the gateway's port) and `port-mismatch` (the server or a
 //! probe using a port the Service or the kubelet does not reach).
 
+use crate::validate::Code;
 use serde_json::Value;
 
 use super::servers::NamedServers;
@@ -102,7 +103,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
         } else if arg.port != container_port {
             out.push(
                 ctx.diag(
-                    "port-mismatch",
+                    Code::PortMismatch,
                     &at,
                     format!(
                         "the server is told to listen on port {} but `container.port` is {container_port}: the Service sends traffic to {container_port}",
@@ -126,8 +127,8 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
                     "{who} is told to listen on port {gateway_port}, the gateway's own port (`transport.stdioGateway.port`)"
                 );
                 let d = match &arg.pointer {
-                    Some(p) => ctx.diag("port-collision", p, message),
-                    None => ctx.diag("port-collision", super::servers::JSON, message),
+                    Some(p) => ctx.diag(Code::PortCollision, p, message),
+                    None => ctx.diag(Code::PortCollision, super::servers::JSON, message),
                 };
                 out.push(d.with_help(
                     "give the server another port, or change `transport.stdioGateway.port`",
@@ -153,7 +154,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
                         };
                         out.push(
                             ctx.diag(
-                                "port-mismatch",
+                                Code::PortMismatch,
                                 &pointer,
                                 format!(
                                     "`{}` is {port}, but the port {owner} is {serving}: the probe will fail",
@@ -167,7 +168,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
                 Some(Value::String(name)) if name != "http" && name.parse::<i64>().is_err() => {
                     out.push(
                         ctx.diag(
-                            "port-mismatch",
+                            Code::PortMismatch,
                             &pointer,
                             format!(
                                 "`{}` names the port `{name}`, but the only named port of the pod is `http`",
@@ -185,7 +186,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
 
 fn range(ctx: &Ctx<'_>, pointer: &str, port: i64) -> Diagnostic {
     ctx.diag(
-        "port-range",
+        Code::PortRange,
         pointer,
         format!("port {port} is outside the range 1-65535"),
     )
@@ -195,22 +196,23 @@ fn range(ctx: &Ctx<'_>, pointer: &str, port: i64) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use crate::validate::rules::test_support::{at, run};
+    use crate::validate::Code;
 
     #[test]
     fn schema_ports_out_of_range_use_port_range() {
         let r = run("service:\n  port: 70000\n");
-        assert_eq!(at(&r, "port-range"), ["2:9"]);
-        assert!(at(&r, "schema-range").is_empty());
+        assert_eq!(at(&r, Code::PortRange), ["2:9"]);
+        assert!(at(&r, Code::SchemaRange).is_empty());
     }
 
     #[test]
     fn server_port_argument_must_match_the_container_port() {
         let r = run("mode: node\nnode:\n  package: x\n  args: [--port, \"8080\"]\n");
-        assert_eq!(at(&r, "port-mismatch"), ["4:18"]);
+        assert_eq!(at(&r, Code::PortMismatch), ["4:18"]);
         let r = run("mode: node\nnode:\n  package: x\n  args: [--port=3000]\n");
-        assert!(at(&r, "port-mismatch").is_empty());
+        assert!(at(&r, Code::PortMismatch).is_empty());
         let r = run("mode: node\nnode:\n  package: x\n  args: [--port=99999]\n");
-        assert_eq!(at(&r, "port-range"), ["4:10"]);
+        assert_eq!(at(&r, Code::PortRange), ["4:10"]);
     }
 
     #[test]
@@ -218,15 +220,15 @@ mod tests {
         let r = run(
             "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    server:\n      command: srv\n      args: [--port, \"8096\"]\n",
         );
-        assert_eq!(at(&r, "port-collision"), ["7:22"]);
+        assert_eq!(at(&r, Code::PortCollision), ["7:22"]);
         assert!(!r.valid);
     }
 
     #[test]
     fn probes_must_hit_the_serving_port() {
         let r = run("livenessProbe:\n  httpGet:\n    path: /\n    port: 8080\nreadinessProbe:\n  tcpSocket:\n    port: web\n");
-        assert_eq!(at(&r, "port-mismatch"), ["4:11", "7:11"]);
+        assert_eq!(at(&r, Code::PortMismatch), ["4:11", "7:11"]);
         let r = run("livenessProbe:\n  httpGet:\n    path: /\n    port: http\n");
-        assert!(at(&r, "port-mismatch").is_empty());
+        assert!(at(&r, Code::PortMismatch).is_empty());
     }
 }

@@ -2,6 +2,7 @@
 //! `httproute-backend-exceeds-request`, as the Gateway API's CRD validation
 //! would reject them at install time.
 
+use crate::validate::Code;
 use serde_json::Value;
 
 use crate::duration::parse_duration;
@@ -26,7 +27,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     Some(ms) => parsed[slot] = Some((ms, s.clone())),
                     None => out.push(
                         ctx.diag(
-                            "httproute-duration-format",
+                            Code::HttprouteDurationFormat,
                             &pointer,
                             format!("`{shown}`: \"{s}\" is not a Gateway API duration"),
                         )
@@ -37,14 +38,14 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 },
                 Value::Number(n) => out.push(
                     ctx.diag(
-                        "httproute-duration-format",
+                        Code::HttprouteDurationFormat,
                         &pointer,
                         format!("`{shown}`: {n} has no unit; a Gateway API duration is a string such as `{n}s`"),
                     )
                     .with_help(format!("write `{key}: {n}s` for {n} seconds")),
                 ),
                 other => out.push(ctx.diag(
-                    "httproute-duration-format",
+                    Code::HttprouteDurationFormat,
                     &pointer,
                     format!("`{shown}`: expected a duration such as `3600s`, found {other}"),
                 )),
@@ -55,7 +56,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             if *request > 0 && backend > request {
                 out.push(
                     ctx.diag(
-                        "httproute-backend-exceeds-request",
+                        Code::HttprouteBackendExceedsRequest,
                         &format!("{base}/backendRequest"),
                         format!(
                             "`backendRequest` ({backend_text}) is longer than `request` ({request_text}): the Gateway API rejects this HTTPRoute"
@@ -74,6 +75,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 mod tests {
     use crate::duration::parse_duration;
     use crate::validate::rules::test_support::{at, run};
+    use crate::validate::Code;
 
     #[test]
     fn durations() {
@@ -94,8 +96,8 @@ mod tests {
         let r = run(
             "httpRoute:\n  rules:\n    - timeouts:\n        request: 1h\n        backendRequest: 2h\n    - timeouts:\n        request: 1 hour\n        backendRequest: 3600\n",
         );
-        assert_eq!(at(&r, "httproute-backend-exceeds-request"), ["5:25"]);
-        assert_eq!(at(&r, "httproute-duration-format"), ["7:18", "8:25"]);
+        assert_eq!(at(&r, Code::HttprouteBackendExceedsRequest), ["5:25"]);
+        assert_eq!(at(&r, Code::HttprouteDurationFormat), ["7:18", "8:25"]);
         let r = run("httpRoute:\n  rules:\n    - timeouts:\n        request: 0s\n        backendRequest: 2h\n");
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     }

@@ -4,6 +4,7 @@
 use super::{gateway_enabled, transport_type};
 use crate::validate::context::Ctx;
 use crate::validate::diagnostic::Diagnostic;
+use crate::validate::Code;
 
 const HELP: &str = "keep one replica, or make routing sticky so each client always reaches the same pod (for example cookie affinity on the Ingress or session persistence on the Gateway)";
 
@@ -19,7 +20,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if max > 1 {
             out.push(
                 ctx.diag(
-                    "sse-replicas",
+                    Code::SseReplicas,
                     "/autoscaling/enabled",
                     format!(
                         "autoscaling up to {max} replicas with the {kind} transport: {sessions} lives in one pod, and requests routed to another pod fail"
@@ -34,7 +35,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     if replicas > 1 {
         out.push(
             ctx.diag(
-                "sse-replicas",
+                Code::SseReplicas,
                 "/replicaCount",
                 format!(
                     "{replicas} replicas with the {kind} transport: {sessions} lives in one pod, and requests routed to another pod fail"
@@ -48,17 +49,18 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use crate::validate::rules::test_support::{at, run};
+    use crate::validate::Code;
 
     #[test]
     fn replicas_and_autoscaling_with_sse() {
-        assert_eq!(at(&run("replicaCount: 3\n"), "sse-replicas"), ["1:15"]);
+        assert_eq!(at(&run("replicaCount: 3\n"), Code::SseReplicas), ["1:15"]);
         assert_eq!(
-            at(&run("autoscaling:\n  enabled: true\n"), "sse-replicas"),
+            at(&run("autoscaling:\n  enabled: true\n"), Code::SseReplicas),
             ["2:12"]
         );
         assert!(at(
             &run("replicaCount: 3\ntransport:\n  type: websocket\n"),
-            "sse-replicas"
+            Code::SseReplicas
         )
         .is_empty());
     }

@@ -4,6 +4,7 @@
 //! gateway (bad names, missing commands, JSON that is not mcp-proxy's shape)
 //! comes from the gateway builder (`rules/build.rs`).
 
+use crate::validate::Code;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -87,13 +88,7 @@ impl NamedServers {
     }
 
     /// A diagnostic at `server` (its key, or its name inside the JSON).
-    pub fn diag(
-        &self,
-        ctx: &Ctx<'_>,
-        code: &'static str,
-        server: &Server,
-        message: String,
-    ) -> Diagnostic {
+    pub fn diag(&self, ctx: &Ctx<'_>, code: Code, server: &Server, message: String) -> Diagnostic {
         match (&server.pointer, server.json_offset) {
             (Some(p), _) => ctx.diag_key(code, p, message),
             (None, Some(offset)) => json_diag(ctx, code, message, &self.json_text, offset),
@@ -161,7 +156,7 @@ fn string_items(v: Option<&Value>) -> Vec<String> {
 /// A diagnostic at byte `offset` of the JSON text, located in the YAML source.
 pub(crate) fn json_diag(
     ctx: &Ctx<'_>,
-    code: &'static str,
+    code: Code,
     message: String,
     json: &str,
     offset: usize,
@@ -191,7 +186,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnos
     if servers.json.is_some() && !servers.yaml.is_empty() {
         out.push(
             ctx.diag(
-                "named-servers-json-overrides",
+                Code::NamedServersJsonOverrides,
                 JSON,
                 "both `servers` and `namedServersJson` are set: `namedServersJson` replaces `servers` entirely",
             )
@@ -209,7 +204,7 @@ fn duplicates(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) 
                     servers
                         .diag(
                             ctx,
-                            "server-name-duplicate",
+                            Code::ServerNameDuplicate,
                             server,
                             format!(
                                 "server `{}` is also defined in `namedServersJson`, which replaces `servers`: this entry is ignored",
@@ -231,7 +226,7 @@ fn duplicates(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) 
                     servers
                         .diag(
                             ctx,
-                            "server-name-duplicate",
+                            Code::ServerNameDuplicate,
                             server,
                             format!(
                                 "server `{}` differs from server `{first}` only by case: their URLs are easy to confuse",
@@ -258,10 +253,14 @@ fn duplicates(ctx: &Ctx<'_>, servers: &NamedServers, out: &mut Vec<Diagnostic>) 
                         "server `{name}` appears twice in `mcpServers`: only the last one is kept"
                     );
                     let d = match offset {
-                        Some(o) => {
-                            json_diag(ctx, "server-name-duplicate", message, &servers.json_text, o)
-                        }
-                        None => ctx.diag("server-name-duplicate", JSON, message),
+                        Some(o) => json_diag(
+                            ctx,
+                            Code::ServerNameDuplicate,
+                            message,
+                            &servers.json_text,
+                            o,
+                        ),
+                        None => ctx.diag(Code::ServerNameDuplicate, JSON, message),
                     };
                     out.push(d.with_help("remove or rename one of them"));
                 } else {
@@ -313,6 +312,7 @@ impl<'de> Deserialize<'de> for Keys {
 mod tests {
     use crate::gateway::checks::valid_server_name as valid_name;
     use crate::validate::rules::test_support::{at, run, with_code};
+    use crate::validate::Code;
 
     const GW: &str = "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    server:\n      command: x\n";
 
@@ -327,7 +327,7 @@ mod tests {
         let r = run(&format!(
             "{GW}    servers:\n      \"my server\":\n        command: a\n"
         ));
-        assert_eq!(at(&r, "server-name-invalid"), ["8:7"]);
+        assert_eq!(at(&r, Code::ServerNameInvalid), ["8:7"]);
     }
 
     #[test]
@@ -335,7 +335,7 @@ mod tests {
         let r = run(&format!(
             "{GW}    namedServersJson: |\n      {{\"mcpServers\": {{\n        \"a\": {{\"command\": \"x\",}}\n      }}}}\n"
         ));
-        let d = with_code(&r, "named-servers-json-invalid");
+        let d = with_code(&r, Code::NamedServersJsonInvalid);
         assert_eq!(d.len(), 1, "{:?}", r.diagnostics);
         assert_eq!((d[0].line, d[0].column), (Some(9), Some(30)));
     }
@@ -345,7 +345,7 @@ mod tests {
         let r = run(&format!(
             "{GW}    namedServersJson: '{{\"mcpServers\": {{\"a\": {{\"disabled\": true, \"command\": \"x\"}}, \"b\": {{}}}}}}'\n"
         ));
-        let d = with_code(&r, "named-servers-json-shape");
+        let d = with_code(&r, Code::NamedServersJsonShape);
         assert_eq!(d.len(), 2, "{:?}", r.diagnostics);
         assert!(d[0].message.contains("ignores `disabled`"));
         assert_eq!(d[0].column, Some(40));
@@ -357,10 +357,10 @@ mod tests {
         let r = run(&format!(
             "{GW}    servers:\n      docs:\n        command: a\n    namedServersJson: '{{\"mcpServers\": {{\"docs\": {{\"command\": \"a\"}}, \"Docs\": {{\"command\": \"b\"}}, \"docs\": {{\"command\": \"c\"}}}}}}'\n"
         ));
-        assert_eq!(with_code(&r, "named-servers-json-overrides").len(), 1);
-        let dups = with_code(&r, "server-name-duplicate");
+        assert_eq!(with_code(&r, Code::NamedServersJsonOverrides).len(), 1);
+        let dups = with_code(&r, Code::ServerNameDuplicate);
         assert_eq!(dups.len(), 3, "{dups:?}");
-        assert_eq!(at(&r, "server-name-duplicate")[0], "8:7");
+        assert_eq!(at(&r, Code::ServerNameDuplicate)[0], "8:7");
     }
 
     #[test]
@@ -368,6 +368,6 @@ mod tests {
         let r = run(&format!(
             "{GW}    servers:\n      a:\n        args: [x]\n      b:\n        disabled: true\n"
         ));
-        assert_eq!(at(&r, "server-command-missing"), ["8:7"]);
+        assert_eq!(at(&r, Code::ServerCommandMissing), ["8:7"]);
     }
 }
