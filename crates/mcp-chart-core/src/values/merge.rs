@@ -59,8 +59,15 @@ pub(crate) fn merge(
     // Helm applies the flags by kind, whatever their order on the command line.
     let mut order: Vec<usize> = (0..sets.len()).collect();
     order.sort_by_key(|&i| sets[i].kind);
+    let mut elements_left = strvals::MAX_SET_LIST_ELEMENTS;
     for i in order {
-        strvals::apply(&mut user, &sets[i], first_set + i, options.helm)?;
+        strvals::apply(
+            &mut user,
+            &sets[i],
+            first_set + i,
+            options.helm,
+            &mut elements_left,
+        )?;
     }
     coalesce(&mut defaults, user);
     let mut origins = HashMap::new();

@@ -15,6 +15,10 @@ use crate::yaml::Span;
 
 /// Helm refuses list indexes above this (it would allocate the whole list).
 const MAX_INDEX: i64 = 65_536;
+/// List elements that `--set` indexes may add in one merge, all arguments
+/// together (Helm has no such limit, but each padded element costs a few
+/// hundred bytes here: four lists of Helm's largest index, about 100 MB).
+pub const MAX_SET_LIST_ELEMENTS: usize = 4 * 65_536;
 /// Helm refuses more dots than this in one key.
 const MAX_NESTED_NAME_LEVEL: usize = 30;
 /// Deepest JSON value `--set-json` accepts here (a deliberate limit; Go's is 10000).
@@ -122,21 +126,25 @@ impl SetArg {
     /// Whether the argument parses on its own (the merge stops at the first
     /// one that does not; validation reports every one).
     pub fn check_syntax(&self, helm: HelmVersion) -> Result<(), ValuesError> {
-        parse_into(&mut IndexMap::new(), self, 0, helm)
+        let mut elements_left = MAX_SET_LIST_ELEMENTS;
+        parse_into(&mut IndexMap::new(), self, 0, helm, &mut elements_left)
     }
 }
 
 /// Applies every assignment of `set` to the user values in `user`.
+/// `elements_left`: how many list elements `--set` indexes may still add in
+/// this merge ([`MAX_SET_LIST_ELEMENTS`] at its start).
 pub(crate) fn apply(
     user: &mut VNode,
     set: &SetArg,
     source: usize,
     helm: HelmVersion,
+    elements_left: &mut usize,
 ) -> Result<(), ValuesError> {
     let VKind::Map(map) = &mut user.kind else {
         return Ok(());
     };
-    parse_into(map, set, source, helm)
+    parse_into(map, set, source, helm, elements_left)
 }
 
 /// Runs the parser of `set` over the map `map`.
@@ -145,16 +153,18 @@ fn parse_into(
     set: &SetArg,
     source: usize,
     helm: HelmVersion,
+    elements_left: &mut usize,
 ) -> Result<(), ValuesError> {
     let mut parser = Parser::new(set, source);
     parser.helm = helm;
-    parser
-        .parse(map)
-        .map_err(|(column, message)| ValuesError::Set {
-            arg: set.text.clone(),
-            column: to_u32(column + 1),
-            message,
-        })
+    parser.elements_left = *elements_left;
+    let parsed = parser.parse(map);
+    *elements_left = parser.elements_left;
+    parsed.map_err(|(column, message)| ValuesError::Set {
+        arg: set.text.clone(),
+        column: to_u32(column + 1),
+        message,
+    })
 }
 
 /// How one step of the parser ended (Go's `nil`, `io.EOF`, or an error).
@@ -183,6 +193,8 @@ struct Parser<'a> {
     collect_paths: Option<&'a mut Vec<String>>,
     /// Helm 3 refuses an unterminated index (`a[0`); Helm 4 ignores it.
     helm: HelmVersion,
+    /// List elements indexes may still add ([`MAX_SET_LIST_ELEMENTS`]).
+    elements_left: usize,
 }
 
 type Map = IndexMap<String, VNode>;
@@ -198,6 +210,7 @@ impl<'a> Parser<'a> {
             eq_at: 0,
             collect_paths: None,
             helm: HelmVersion::V3,
+            elements_left: MAX_SET_LIST_ELEMENTS,
         }
     }
 
@@ -478,10 +491,10 @@ impl<'a> Parser<'a> {
             Some('=') => {
                 self.eq_at = self.pos - 1;
                 match self.value() {
-                    Ok(Some(value)) => set_index(list, index, value),
+                    Ok(Some(value)) => set_index(list, index, value, &mut self.elements_left),
                     Ok(None) => {
                         let value = self.node(Scalar::Str(String::new()), self.pos);
-                        set_index(list, index, value)
+                        set_index(list, index, value, &mut self.elements_left)
                     }
                     Err(message) => (list, Flow::Fail(message)),
                 }
@@ -508,7 +521,7 @@ impl<'a> Parser<'a> {
                     return (list, flow);
                 }
                 let origin = self.origin(self.pos);
-                set_index(list, index, seq(inner, origin))
+                set_index(list, index, seq(inner, origin), &mut self.elements_left)
             }
             Some(_) => {
                 let origin = self.origin(self.pos);
@@ -543,6 +556,7 @@ impl<'a> Parser<'a> {
                         kind: VKind::Map(inner),
                         origin,
                     },
+                    &mut self.elements_left,
                 )
             }
         }
@@ -582,7 +596,12 @@ fn set_or_keep(data: &mut Map, key: String, value: VNode) {
     data.insert(key, value);
 }
 
-fn set_index(mut list: Vec<VNode>, index: i64, value: VNode) -> (Vec<VNode>, Flow) {
+fn set_index(
+    mut list: Vec<VNode>,
+    index: i64,
+    value: VNode,
+    elements_left: &mut usize,
+) -> (Vec<VNode>, Flow) {
     if index < 0 {
         return (
             list,
@@ -598,6 +617,17 @@ fn set_index(mut list: Vec<VNode>, index: i64, value: VNode) -> (Vec<VNode>, Flo
         );
     }
     let i = usize::try_from(index).unwrap_or(0);
+    let added = (i + 1).saturating_sub(list.len());
+    if added > *elements_left {
+        return (
+            list,
+            Flow::Fail(format!(
+                "the list indexes of the --set arguments would add more than \
+                 {MAX_SET_LIST_ELEMENTS} list elements in all; give the list in a values file"
+            )),
+        );
+    }
+    *elements_left -= added;
     let origin = value.origin;
     while list.len() <= i {
         list.push(VNode::scalar(Scalar::Null, origin));
@@ -900,8 +930,9 @@ mod tests {
             key: None,
             value: Span::default(),
         });
+        let mut elements_left = MAX_SET_LIST_ELEMENTS;
         for (i, arg) in args.iter().enumerate() {
-            apply(&mut user, arg, i + 1, HelmVersion::V3)?;
+            apply(&mut user, arg, i + 1, HelmVersion::V3, &mut elements_left)?;
         }
         Ok(user.to_json())
     }
@@ -916,6 +947,26 @@ mod tests {
             v,
             json!({"a": {"b": "c"}, "n": 3, "t": true, "z": null, "l": ["x", 2], "s": [null, {"k": "v"}], "o": "0777", "e": [""]})
         );
+    }
+
+    #[test]
+    fn list_elements_added_by_indexes_are_bounded_across_arguments() {
+        // Helm's largest index, three times: allowed; a fourth list is refused
+        // (each padded element costs memory, and Helm has no total limit).
+        let mut args: Vec<SetArg> = (0..3)
+            .map(|i| SetArg::new(format!("l{i}[65536]=1")))
+            .collect();
+        let json = apply_all(&args).expect("three lists");
+        assert_eq!(json["l2"].as_array().map(Vec::len), Some(65_537));
+        args.push(SetArg::new("l3[65536]=1"));
+        let Err(ValuesError::Set { arg, message, .. }) = apply_all(&args) else {
+            panic!("a fourth list of 65537 elements is refused");
+        };
+        assert_eq!(arg, "l3[65536]=1");
+        assert!(message.contains("262144 list elements in all"), "{message}");
+        // Setting existing elements again adds nothing.
+        let again: Vec<SetArg> = (0..100).map(|_| SetArg::new("l[65536]=1")).collect();
+        assert!(apply_all(&again).is_ok());
     }
 
     #[test]
