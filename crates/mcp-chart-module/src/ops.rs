@@ -136,12 +136,20 @@ fn checked_values(values: &ValuesDto) -> Result<(serde_json::Value, Vec<String>)
                 .filter(|d| d.severity == validate::Severity::Error)
                 .map(|d| d.one_line())
                 .collect();
-            Err(format!(
-                "the values do not pass `mcp-chart validate` ({} error{}):\n{}",
-                lines.len(),
-                if lines.len() == 1 { "" } else { "s" },
+            let errors = report.errors();
+            let mut message = format!(
+                "the values do not pass `mcp-chart validate` ({errors} error{}):\n{}",
+                if errors == 1 { "" } else { "s" },
                 lines.join("\n")
-            ))
+            );
+            if errors > lines.len() {
+                message.push_str(&format!(
+                    "\n…and {} more errors: only the first {} of each file or --set argument are listed",
+                    errors - lines.len(),
+                    validate::MAX_DIAGNOSTICS_PER_SOURCE
+                ));
+            }
+            Err(message)
         }
     }
 }

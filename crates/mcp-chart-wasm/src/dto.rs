@@ -115,8 +115,11 @@ pub struct ValidateResult<'a> {
     pub errors: usize,
     /// Number of warnings.
     pub warnings: usize,
-    /// Every diagnostic, ordered as the CLI orders them.
+    /// The diagnostics, ordered as the CLI orders them: the first
+    /// `MAX_DIAGNOSTICS_PER_SOURCE` of each file or `--set` argument.
     pub diagnostics: Vec<Diagnostic<'a>>,
+    /// How many more there are (counted in `errors` and `warnings`).
+    pub omitted: usize,
 }
 
 impl<'a> ValidateResult<'a> {
@@ -131,6 +134,7 @@ impl<'a> ValidateResult<'a> {
                 .iter()
                 .map(|d| Diagnostic::of(report, d))
                 .collect(),
+            omitted: report.omitted.iter().map(|o| o.count).sum(),
         }
     }
 }

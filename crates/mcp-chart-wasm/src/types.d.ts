@@ -36,9 +36,13 @@ export interface Diagnostic {
 export interface ValidateResult {
   /** No errors (warnings allowed). */
   valid: boolean;
+  /** Counts include the omitted diagnostics. */
   errors: number;
   warnings: number;
+  /** The first 100 diagnostics of each file or `--set` argument. */
   diagnostics: Diagnostic[];
+  /** How many more there are (not listed). */
+  omitted: number;
 }
 
 /** What `explainInjection` takes: values, and the release name of the sketch (default `playground`). */

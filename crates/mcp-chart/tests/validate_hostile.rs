@@ -271,3 +271,99 @@ fn shell_metacharacters_and_odd_keys_are_just_data() {
         .collect();
     assert_eq!(paths, ["/", "/a~1b~0c"]);
 }
+
+/// `validate` with `args` (no `--format`), the values file `case.yaml` holding `bytes`.
+fn validate_as(case: &str, bytes: &[u8], args: &[&str]) -> String {
+    let dir = std::env::temp_dir().join(format!("mcp-chart-hostile-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join(format!("{case}.yaml")), bytes).expect("writes input");
+    let out = Command::new(env!("CARGO_BIN_EXE_mcp-chart"))
+        .current_dir(&dir)
+        .arg("validate")
+        .args(args)
+        .args(["-f", &format!("{case}.yaml")])
+        .output()
+        .expect("runs mcp-chart");
+    assert_eq!(out.status.code(), Some(1), "{case}");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+#[test]
+fn diagnostics_are_capped_per_file_and_the_rest_counted_in_every_format() {
+    // One `yaml11-bool` per line, one `duplicate-key` per line but the first,
+    // and one error (`a` is no key of the chart), located at the last line.
+    let lines = |n: usize| "a: yes\n".repeat(n).into_bytes();
+    let o = validate("many-diagnostics", &lines(20_000), &[]);
+    assert_eq!(o.status, 1);
+    let report: Value = serde_json::from_str(&o.stdout).expect("JSON");
+    let listed = report["diagnostics"].as_array().expect("list");
+    assert_eq!(listed.len(), 100);
+    // The error is listed first-class, whatever its line.
+    assert_eq!(
+        listed
+            .iter()
+            .filter(|d| d["code"] == "unknown-key" && d["line"] == 20_000)
+            .count(),
+        1
+    );
+    let omitted = report["omitted"].as_array().expect("omitted");
+    let count = |code: &str| -> u64 {
+        omitted
+            .iter()
+            .filter(|o| o["code"] == code)
+            .map(|o| o["count"].as_u64().unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(count("yaml11-bool") + count("duplicate-key"), 39_999 - 99);
+    assert_eq!(count("unknown-key"), 0);
+    assert!(omitted
+        .iter()
+        .all(|o| o["file"] == "many-diagnostics.yaml" && o["severity"] == "warning"));
+
+    let human = validate_as("many", &lines(20_000), &[]);
+    assert_eq!(human.matches("warning[").count(), 99, "{human:.2000}");
+    assert!(
+        human.contains("note: …and 39900 more in many.yaml (39900 warnings)"),
+        "{}",
+        &human[human.len().saturating_sub(600)..]
+    );
+    assert!(human.ends_with("many.yaml: 1 error, 39999 warnings\n"));
+    let github = validate_as("many", &lines(20_000), &["--format", "github"]);
+    assert_eq!(
+        github
+            .lines()
+            .filter(|l| l.starts_with("::warning "))
+            .count(),
+        99
+    );
+    assert_eq!(
+        github
+            .lines()
+            .filter(|l| l.starts_with("::notice "))
+            .count(),
+        1
+    );
+
+    // Twice the diagnostics, the same output size (give or take the digits).
+    let twice = validate("many-diagnostics-2", &lines(40_000), &[]);
+    let ratio = twice.stdout.len() as f64 / o.stdout.len() as f64;
+    assert!(ratio < 1.01, "output grew by {ratio}");
+}
+
+#[test]
+fn list_elements_added_by_set_indexes_are_bounded_in_all() {
+    // Helm's largest index in 400 arguments would be 26 million elements
+    // (several GB here): refused at the fourth, located in its argument.
+    let sets: Vec<String> = (0..400).map(|i| format!("x{i}[65536]=1")).collect();
+    let mut args = Vec::new();
+    for set in &sets {
+        args.extend(["--set", set.as_str()]);
+    }
+    let o = validate("set-elements", b"", &args);
+    let (code, line, column, message) = only(&o);
+    assert_eq!((code.as_str(), line, column), ("set-syntax", 1, 12));
+    assert!(
+        message.contains("x3[65536]=1") && message.contains("262144 list elements in all"),
+        "{message}"
+    );
+}

@@ -6,6 +6,15 @@ use super::input::PointerIndex;
 use crate::validate::Code;
 use crate::yaml::{Hazard, HazardKind};
 
+/// The code of the warning for `kind`.
+pub(crate) fn code(kind: &HazardKind) -> Code {
+    match kind {
+        HazardKind::Yaml11Bool { .. } => Code::Yaml11Bool,
+        HazardKind::Octal { .. } => Code::YamlOctal,
+        HazardKind::DuplicateKey { .. } => Code::DuplicateKey,
+    }
+}
+
 /// The warning for one hazard in source `source` (named `name`).
 pub(crate) fn diagnostic(
     hazard: &Hazard,

@@ -38,23 +38,57 @@ pub struct BytesSource<'a> {
     pub bytes: &'a [u8],
 }
 
+/// Diagnostics listed per source (each file, each `--set`): the rest are
+/// counted in [`Report::omitted`]. A hostile file can have millions (one
+/// `yaml11-bool` per line); the first ones are what a user fixes first.
+pub const MAX_DIAGNOSTICS_PER_SOURCE: usize = 100;
+
+/// Diagnostics of one code in one source that are counted but not listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Omitted {
+    /// Their code (and so their severity).
+    pub code: Code,
+    /// Index into [`Report::sources`].
+    pub source: Option<usize>,
+    /// The file (or `--set` argument) they are in.
+    pub file: Option<String>,
+    /// How many.
+    pub count: usize,
+}
+
 /// The outcome of a validation run, with the inputs for source snippets.
 /// Serializes whole (the wasm engine carries it as is); the CLI's `json`
 /// output format is a view of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
-    /// No errors (warnings allowed).
+    /// No errors (warnings allowed), the omitted ones included.
     pub valid: bool,
     /// Findings, ordered by source (files in order, `--set`s, chart defaults),
-    /// then line and column.
+    /// then line and column; at most [`MAX_DIAGNOSTICS_PER_SOURCE`] per source.
     pub diagnostics: Vec<Diagnostic>,
+    /// The diagnostics past the first [`MAX_DIAGNOSTICS_PER_SOURCE`] of
+    /// their source, counted by code.
+    #[serde(default)]
+    pub omitted: Vec<Omitted>,
     /// The inputs, for source snippets ([`Diagnostic::source`] indexes them).
     pub sources: Vec<SourceText>,
 }
 
 impl Report {
-    fn new(mut diagnostics: Vec<Diagnostic>, sources: Vec<SourceText>) -> Self {
+    fn new(diagnostics: Vec<Diagnostic>, sources: Vec<SourceText>) -> Self {
+        Report::with_omitted(diagnostics, Vec::new(), sources)
+    }
+
+    /// Sorts, removes duplicates and keeps the first
+    /// [`MAX_DIAGNOSTICS_PER_SOURCE`] of each source, errors before warnings
+    /// (`omitted`: those already left out).
+    fn with_omitted(
+        mut diagnostics: Vec<Diagnostic>,
+        mut omitted: Vec<Omitted>,
+        sources: Vec<SourceText>,
+    ) -> Self {
         let rank = |d: &Diagnostic| match d.source {
             Some(0) => (2, 0),
             Some(s) => (0, s),
@@ -70,9 +104,35 @@ impl Report {
             ))
         });
         diagnostics.dedup();
+        // Errors first: warnings fill what the errors leave of each source's share.
+        let mut errors: HashMap<Option<usize>, usize> = HashMap::new();
+        for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+            *errors.entry(d.source).or_insert(0) += 1;
+        }
+        let mut listed: HashMap<(Option<usize>, Severity), usize> = HashMap::new();
+        let mut left_out: HashMap<(Option<usize>, Code), usize> = HashMap::new();
+        diagnostics.retain(|d| {
+            let share = match d.severity {
+                Severity::Error => MAX_DIAGNOSTICS_PER_SOURCE,
+                Severity::Warning => MAX_DIAGNOSTICS_PER_SOURCE
+                    .saturating_sub(errors.get(&d.source).copied().unwrap_or(0)),
+            };
+            let n = listed.entry((d.source, d.severity)).or_insert(0);
+            *n += 1;
+            if *n <= share {
+                return true;
+            }
+            *left_out.entry((d.source, d.code)).or_insert(0) += 1;
+            false
+        });
+        for ((source, code), count) in left_out {
+            add_omitted(&mut omitted, code, source, &sources, count);
+        }
+        omitted.sort_by_key(|o| (o.source, o.code));
         let mut report = Report {
             valid: true,
             diagnostics,
+            omitted,
             sources,
         };
         report.refresh();
@@ -83,33 +143,84 @@ impl Report {
         self.valid = self.errors() == 0;
     }
 
-    /// How many errors.
+    /// How many errors (the omitted ones included).
     pub fn errors(&self) -> usize {
         self.count(Severity::Error)
     }
 
-    /// How many warnings.
+    /// How many warnings (the omitted ones included).
     pub fn warnings(&self) -> usize {
         self.count(Severity::Warning)
     }
 
     fn count(&self, severity: Severity) -> usize {
-        self.diagnostics
+        let listed = self
+            .diagnostics
             .iter()
             .filter(|d| d.severity == severity)
-            .count()
+            .count();
+        let omitted: usize = self
+            .omitted
+            .iter()
+            .filter(|o| o.code.severity() == severity)
+            .map(|o| o.count)
+            .sum();
+        listed + omitted
     }
 
     /// Drops the diagnostics whose code is in `codes` (input errors stay).
     pub fn ignore(&mut self, codes: &[Code]) {
-        self.diagnostics
-            .retain(|d| !codes.contains(&d.code) || d.code.is_input());
+        let kept = |code: Code| !codes.contains(&code) || code.is_input();
+        self.diagnostics.retain(|d| kept(d.code));
+        self.omitted.retain(|o| kept(o.code));
         self.refresh();
     }
 
     /// The source text of `d`, when it has one.
     pub fn source_of(&self, d: &Diagnostic) -> Option<&SourceText> {
         self.sources.get(d.source?)
+    }
+
+    /// The omitted diagnostics per file, in source order: (file, errors,
+    /// warnings).
+    pub fn omitted_per_file(&self) -> Vec<(Option<&str>, usize, usize)> {
+        let mut out: Vec<(Option<usize>, Option<&str>, usize, usize)> = Vec::new();
+        for o in &self.omitted {
+            let at = match out.iter().position(|(s, ..)| *s == o.source) {
+                Some(at) => at,
+                None => {
+                    out.push((o.source, o.file.as_deref(), 0, 0));
+                    out.len() - 1
+                }
+            };
+            match o.code.severity() {
+                Severity::Error => out[at].2 += o.count,
+                Severity::Warning => out[at].3 += o.count,
+            }
+        }
+        out.into_iter().map(|(_, f, e, w)| (f, e, w)).collect()
+    }
+}
+
+/// Counts `count` more omitted diagnostics of `code` in `source`.
+fn add_omitted(
+    omitted: &mut Vec<Omitted>,
+    code: Code,
+    source: Option<usize>,
+    sources: &[SourceText],
+    count: usize,
+) {
+    match omitted
+        .iter_mut()
+        .find(|o| o.code == code && o.source == source)
+    {
+        Some(o) => o.count += count,
+        None => omitted.push(Omitted {
+            code,
+            source,
+            file: source.and_then(|s| sources.get(s)).map(|s| s.name.clone()),
+            count,
+        }),
     }
 }
 
@@ -307,8 +418,20 @@ fn run(
         }
     };
     // 3. Hazards, schema, rules.
+    // Only the hazards that can be listed become diagnostics (a hostile file
+    // has one per line); the rest are counted.
     let mut hazards_at = HashMap::new();
+    let mut per_source: HashMap<usize, usize> = HashMap::new();
+    let mut omitted = Vec::new();
     for h in &merged.hazards {
+        hazards_at.insert((h.source, h.hazard.span.start), &h.hazard.kind);
+        let n = per_source.entry(h.source).or_insert(0);
+        *n += 1;
+        if *n > MAX_DIAGNOSTICS_PER_SOURCE {
+            let code = hazards::code(&h.hazard.kind);
+            add_omitted(&mut omitted, code, Some(h.source), &sources, 1);
+            continue;
+        }
         let name = merged.sources.get(h.source).map_or("", String::as_str);
         diagnostics.push(hazards::diagnostic(
             &h.hazard,
@@ -316,13 +439,12 @@ fn run(
             name,
             pointers.get(&h.source),
         ));
-        hazards_at.insert((h.source, h.hazard.span.start), &h.hazard.kind);
     }
     let ctx = Ctx::new(&merged);
     schema_check::check(&ctx, &hazards_at, &mut diagnostics);
     rules::run(&ctx, &mut diagnostics);
     deleted_chart_maps(&merged.json, files, sets, &pointers, &mut diagnostics);
-    Report::new(diagnostics, sources)
+    Report::with_omitted(diagnostics, omitted, sources)
 }
 
 /// A `null` that deleted one of the maps the chart's templates read (Helm

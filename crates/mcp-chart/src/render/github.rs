@@ -48,6 +48,14 @@ pub fn render(report: &Report, out: &mut String) {
             data(&message)
         );
     }
+    render_omitted(report, out);
+}
+
+/// The omitted diagnostics: one notice per file.
+pub fn render_omitted(report: &Report, out: &mut String) {
+    for line in super::human::omitted_lines(report) {
+        let _ = writeln!(out, "::notice title=mcp-chart::{}", data(&line));
+    }
 }
 
 fn data(s: &str) -> String {

@@ -40,6 +40,28 @@ pub fn render(report: &Report, out: &mut String) {
         diagnostic(d, source, snippet, out);
         out.push('\n');
     }
+    for line in omitted_lines(report) {
+        let _ = writeln!(out, "note: {}\n", visible_controls(&line, false));
+    }
+}
+
+/// One line per source with diagnostics past the listed ones: `…and 12 more
+/// in values.yaml (2 errors, 10 warnings): only the first 100 of a file are
+/// listed` (every output format says it the same way).
+pub fn omitted_lines(report: &Report) -> Vec<String> {
+    report
+        .omitted_per_file()
+        .into_iter()
+        .map(|(file, errors, warnings)| {
+            format!(
+                "…and {} more in {} ({}): only the first {} of each file or --set argument are listed",
+                errors + warnings,
+                file.unwrap_or("the values"),
+                summary(errors, warnings),
+                mcp_chart_core::validate::MAX_DIAGNOSTICS_PER_SOURCE
+            )
+        })
+        .collect()
 }
 
 /// `2 errors, 1 warning` or `no problems`.

@@ -4,6 +4,10 @@
 //! `{"valid": bool, "diagnostics": [{"severity", "code", "message", "help",
 //! "path", "file", "line", "column"}, ...]}`
 //!
+//! and, only when a file has more than the first
+//! `MAX_DIAGNOSTICS_PER_SOURCE` diagnostics, `"omitted": [{"severity",
+//! "code", "file", "count"}, ...]` counting the rest.
+//!
 //! Only these fields: where a diagnostic's text ends and the index of its
 //! source are the renderers' business, not part of the interface.
 
@@ -17,6 +21,18 @@ use serde::Serialize;
 struct JsonReport<'a> {
     valid: bool,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Only when a file has more than the listed diagnostics.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    omitted: Vec<JsonOmitted<'a>>,
+}
+
+/// Diagnostics of one code in one file that are counted, not listed.
+#[derive(Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+struct JsonOmitted<'a> {
+    severity: Severity,
+    code: Code,
+    file: Option<&'a str>,
+    count: usize,
 }
 
 /// One diagnostic, borrowed from the core's.
@@ -51,8 +67,7 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
 /// run's verdict (false with `--deny-warnings` and a warning).
 pub fn render(reports: &[&Report], valid: bool, out: &mut String) -> serde_json::Result<()> {
     // The same diagnostic can come from several reports (one per FILE, each
-    // on top of the -f files): listed once, found by hash so that hostile
-    // files with hundreds of thousands of diagnostics stay linear.
+    // on top of the -f files): listed once, found by hash.
     let mut seen = HashSet::new();
     let mut diagnostics = Vec::new();
     for report in reports {
@@ -63,11 +78,27 @@ pub fn render(reports: &[&Report], valid: bool, out: &mut String) -> serde_json:
             }
         }
     }
-    // Serialized directly: a `serde_json::Value` of that many costs gigabytes.
-    out.push_str(&serde_json::to_string_pretty(&JsonReport {
+    let mut omitted = Vec::new();
+    let mut seen = HashSet::new();
+    for report in reports {
+        for o in &report.omitted {
+            let view = JsonOmitted {
+                severity: o.code.severity(),
+                code: o.code,
+                file: o.file.as_deref(),
+                count: o.count,
+            };
+            if seen.insert(view) {
+                omitted.push(view);
+            }
+        }
+    }
+    let report = JsonReport {
         valid,
         diagnostics,
-    })?);
+        omitted,
+    };
+    out.push_str(&serde_json::to_string_pretty(&report)?);
     out.push('\n');
     Ok(())
 }
