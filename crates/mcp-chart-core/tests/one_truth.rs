@@ -12,8 +12,8 @@
 
 use mcp_chart_core::chart;
 use mcp_chart_core::postrender::{post_render, PostRenderError, PostRenderOptions, PostRendered};
-use mcp_chart_core::validate::{checked_values, validate, BytesSource, Code, Report, Severity};
-use mcp_chart_core::values::{self, ValuesSource};
+use mcp_chart_core::validate::{checked_values, validate, Code, Report, Severity};
+use mcp_chart_core::values::{self, ValuesFile, ValuesInput, ValuesSource};
 use proptest::prelude::*;
 
 /// Validates `yaml`, renders the chart for it and post-renders that.
@@ -142,18 +142,17 @@ fn nothing_to_serve_is_refused_by_both() {
 
 #[test]
 fn post_render_values_get_the_validators_checks() {
-    let file = |text: &'static str| BytesSource {
-        name: "values.yaml",
-        bytes: text.as_bytes(),
+    let file = |text: &'static str| ValuesInput {
+        files: vec![ValuesFile::new("values.yaml", text)],
+        ..ValuesInput::default()
     };
-    let err = checked_values(&[file("transprot:\n  type: stdio\n")], &[]).expect_err("a typo");
+    let err = checked_values(&file("transprot:\n  type: stdio\n")).expect_err("a typo");
     assert_eq!(err.diagnostics[0].code, Code::UnknownKey);
     assert_eq!(
         (err.diagnostics[0].line, err.diagnostics[0].column),
         (Some(1), Some(1))
     );
-    let (values, warnings) =
-        checked_values(&[file("replicaCount: 2\n")], &[]).expect("only a warning");
+    let (values, warnings) = checked_values(&file("replicaCount: 2\n")).expect("only a warning");
     assert_eq!(values["replicaCount"], 2);
     assert_eq!(warnings.diagnostics[0].code, Code::SseReplicas);
 }

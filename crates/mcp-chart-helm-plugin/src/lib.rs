@@ -21,7 +21,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use mcp_chart_module::{Request, Response, SetDto, Text, ValuesDto};
+use mcp_chart_module::{Request, Response, Text, ValuesInput};
 use serde::{Deserialize, Serialize};
 
 /// Helm's input message (`InputMessagePostRendererV1`).
@@ -47,7 +47,8 @@ struct HelmOutput {
 struct Options {
     workload: Option<String>,
     container: Option<String>,
-    sets: Vec<SetDto>,
+    /// `--set` and `--set-string`.
+    values: ValuesInput,
 }
 
 /// What Helm 4.3.1 sends in place of the manifests, explained.
@@ -79,10 +80,7 @@ pub fn handle(input: &[u8]) -> Result<Vec<u8>, String> {
     let options = parse_args(input.extra_args.as_deref().unwrap_or_default())?;
     let request = Request::PostRender {
         input: Text(stream),
-        values: (!options.sets.is_empty()).then(|| ValuesDto {
-            files: Vec::new(),
-            sets: options.sets,
-        }),
+        values: options.values.has_sets().then_some(options.values),
         workload: options.workload,
         container: options.container,
         check: false,
@@ -147,14 +145,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         match flag {
             "--workload" => options.workload = Some(value()?),
             "--container" => options.container = Some(value()?),
-            "--set" => options.sets.push(SetDto {
-                text: value()?,
-                string: false,
-            }),
-            "--set-string" => options.sets.push(SetDto {
-                text: value()?,
-                string: true,
-            }),
+            "--set" => options.values.sets.push(value()?),
+            "--set-string" => options.values.set_strings.push(value()?),
             "-f" | "--values" => {
                 return Err(format!(
                     "{flag}: the WASM plugin cannot read files; use --set, or the \
@@ -261,16 +253,11 @@ mod tests {
             Options {
                 workload: Some("Deployment/x".into()),
                 container: Some("c".into()),
-                sets: vec![
-                    SetDto {
-                        text: "a=1".into(),
-                        string: false
-                    },
-                    SetDto {
-                        text: "b=2".into(),
-                        string: true
-                    },
-                ],
+                values: ValuesInput {
+                    sets: vec!["a=1".into()],
+                    set_strings: vec!["b=2".into()],
+                    ..ValuesInput::default()
+                },
             }
         );
         assert!(parse_args(&["--values".into(), "v.yaml".into()])

@@ -17,53 +17,19 @@
 #[cfg(all(feature = "abi", target_arch = "wasm32"))]
 mod abi;
 mod ops;
-mod text;
 
 use mcp_chart_core::validate::Report;
 use serde::{Deserialize, Serialize};
 
+pub use mcp_chart_core::values::{Text, ValuesFile, ValuesInput};
 pub use ops::{post_render_options, warnings_text};
-pub use text::Text;
 
 /// Version of the request/response protocol. The host refuses a module whose
 /// [`Response::Info`] reports another protocol or another crate version.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// The crate version the module was built from.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// One named input text (a values file, a manifest stream).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NamedText {
-    /// The name diagnostics use (usually the path as given, `-` for stdin).
-    pub name: String,
-    /// The content, exactly as read (it may be invalid UTF-8).
-    pub text: Text,
-}
-
-/// One `--set` / `--set-string` argument.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SetDto {
-    /// The argument, such as `image.tag=1.2,replicaCount=2`.
-    pub text: String,
-    /// `--set-string`: every value stays a string.
-    #[serde(default)]
-    pub string: bool,
-}
-
-/// Values given on the command line (`-f` files and `--set` arguments).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ValuesDto {
-    /// The `-f` files, in order.
-    #[serde(default)]
-    pub files: Vec<NamedText>,
-    /// The `--set` / `--set-string` arguments, in the order they apply.
-    #[serde(default)]
-    pub sets: Vec<SetDto>,
-}
 
 /// What the host asks the core to do. JSON: `{"op": "<name>", ...fields}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,14 +39,11 @@ pub enum Request {
     Info,
     /// The chart's values JSON Schema.
     Schema,
-    /// `mcp-chart validate`, one run: the chart defaults, `files` and `sets`
+    /// `mcp-chart validate`, one run: the chart defaults and the values
     /// merged as Helm does, then checked.
     Validate {
-        /// The `-f` files, in order.
-        files: Vec<NamedText>,
-        /// The `--set` / `--set-string` arguments, in the order they apply.
-        #[serde(default)]
-        sets: Vec<SetDto>,
+        /// The `-f` files and the `--set` family.
+        values: ValuesInput,
     },
     /// `mcp-chart post-render`.
     PostRender {
@@ -89,7 +52,7 @@ pub enum Request {
         /// Values for charts whose workload carries no transport annotation
         /// (`--values` / `--set`); `None` reads the annotation.
         #[serde(default)]
-        values: Option<ValuesDto>,
+        values: Option<ValuesInput>,
         /// `--workload KIND/NAME`.
         #[serde(default)]
         workload: Option<String>,

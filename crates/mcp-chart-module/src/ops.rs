@@ -1,10 +1,9 @@
 //! One function per op: DTOs in, core call, DTOs out.
 
 use mcp_chart_core::postrender::{self, PostRenderOptions};
-use mcp_chart_core::validate::{self, BytesSource, Report};
-use mcp_chart_core::values::SetArg;
+use mcp_chart_core::validate;
 
-use crate::{NamedText, Request, Response, SetDto, Text, ValuesDto, PROTOCOL, VERSION};
+use crate::{Request, Response, Text, ValuesInput, PROTOCOL, VERSION};
 
 pub(crate) fn run(request: Request) -> Response {
     match request {
@@ -19,8 +18,8 @@ pub(crate) fn run(request: Request) -> Response {
         Request::Schema => Response::Schema {
             text: mcp_chart_core::embedded::VALUES_SCHEMA_JSON.to_string(),
         },
-        Request::Validate { files, sets } => Response::Validate {
-            report: validate(&files, &sets),
+        Request::Validate { values } => Response::Validate {
+            report: validate::validate_input(&values),
         },
         Request::PostRender {
             input,
@@ -40,32 +39,9 @@ pub(crate) fn run(request: Request) -> Response {
     }
 }
 
-fn set_args(sets: &[SetDto]) -> Vec<SetArg> {
-    sets.iter()
-        .map(|set| {
-            if set.string {
-                SetArg::string(set.text.clone())
-            } else {
-                SetArg::new(set.text.clone())
-            }
-        })
-        .collect()
-}
-
-fn validate(files: &[NamedText], sets: &[SetDto]) -> Report {
-    let sources: Vec<BytesSource<'_>> = files
-        .iter()
-        .map(|file| BytesSource {
-            name: &file.name,
-            bytes: file.text.as_bytes(),
-        })
-        .collect();
-    validate::validate_bytes(&sources, &set_args(sets))
-}
-
 fn post_render(
     input: &Text,
-    values: Option<&ValuesDto>,
+    values: Option<&ValuesInput>,
     workload: Option<String>,
     container: Option<String>,
     check: bool,
@@ -97,7 +73,7 @@ pub fn warnings_text(warnings: &[String]) -> String {
 /// warnings (one located line each); or the message `mcp-chart post-render`
 /// reports (both engines use this).
 pub fn post_render_options(
-    values: Option<&ValuesDto>,
+    values: Option<&ValuesInput>,
     workload: Option<String>,
     container: Option<String>,
 ) -> Result<(PostRenderOptions, Vec<String>), String> {
@@ -115,16 +91,8 @@ pub fn post_render_options(
 
 /// The merged values and their warnings, or the message `mcp-chart
 /// post-render` reports: every error `mcp-chart validate` would report.
-fn checked_values(values: &ValuesDto) -> Result<(serde_json::Value, Vec<String>), String> {
-    let sources: Vec<BytesSource<'_>> = values
-        .files
-        .iter()
-        .map(|file| BytesSource {
-            name: &file.name,
-            bytes: file.text.as_bytes(),
-        })
-        .collect();
-    match validate::checked_values(&sources, &set_args(&values.sets)) {
+fn checked_values(values: &ValuesInput) -> Result<(serde_json::Value, Vec<String>), String> {
+    match validate::checked_values(values) {
         Ok((json, report)) => Ok((
             json,
             report.diagnostics.iter().map(|d| d.one_line()).collect(),
@@ -178,19 +146,19 @@ fn grow(step: u32) -> Response {
 mod tests {
     use mcp_chart_core::validate::Report;
 
-    use crate::{NamedText, Request, Response, SetDto, Text};
+    use crate::{Request, Response, ValuesFile, ValuesInput};
 
     #[test]
     fn a_report_survives_the_json_round_trip() {
         let request = Request::Validate {
-            files: vec![NamedText {
-                name: "values.yaml".into(),
-                text: Text::from("mode: python\nunknwon: 1\nreplicaCount: yes\n"),
-            }],
-            sets: vec![SetDto {
-                text: "service.port=99999".into(),
-                string: false,
-            }],
+            values: ValuesInput {
+                files: vec![ValuesFile::new(
+                    "values.yaml",
+                    "mode: python\nunknwon: 1\nreplicaCount: yes\n",
+                )],
+                sets: vec!["service.port=99999".into()],
+                ..ValuesInput::default()
+            },
         };
         let Response::Validate { report } = super::run(request) else {
             panic!("not a validate response");

@@ -3,56 +3,11 @@
 
 use mcp_chart_core::postrender::{self, InjectionSummary, PostRenderError, PostRenderOptions};
 use mcp_chart_core::validate::{self, Code, Report, Severity};
-use mcp_chart_core::values::{self, SetArg, ValuesError, ValuesSource};
-use serde::{Deserialize, Serialize};
+use mcp_chart_core::values::{self, ValuesError, ValuesInput, ValuesSource};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::columns::utf16_column;
 use crate::sketch;
-
-/// One values file: the name diagnostics use and its text.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ValuesFile {
-    /// The file's name.
-    pub name: String,
-    /// The file's text.
-    pub text: String,
-}
-
-/// Values as the CLI takes them: `-f` files, then `--set`, then `--set-string`.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct ValuesInput {
-    /// `-f` files, in order.
-    #[serde(default)]
-    pub files: Vec<ValuesFile>,
-    /// `--set` arguments, in order.
-    #[serde(default)]
-    pub sets: Vec<String>,
-    /// `--set-string` arguments, applied after `sets`.
-    #[serde(default)]
-    pub set_strings: Vec<String>,
-}
-
-impl ValuesInput {
-    fn sources(&self) -> Vec<ValuesSource<'_>> {
-        self.files
-            .iter()
-            .map(|f| ValuesSource {
-                name: &f.name,
-                text: &f.text,
-            })
-            .collect()
-    }
-
-    fn set_args(&self) -> Vec<SetArg> {
-        self.sets
-            .iter()
-            .map(SetArg::new)
-            .chain(self.set_strings.iter().map(SetArg::string))
-            .collect()
-    }
-}
 
 /// One problem, as the CLI's `json` diagnostic: a view of the core's
 /// [`validate::Diagnostic`] with columns in UTF-16 code units and where the
@@ -141,7 +96,19 @@ impl<'a> ValidateResult<'a> {
 
 /// Validates values as `mcp-chart validate -f … --set …` does.
 pub fn validate(input: &ValuesInput) -> Report {
-    validate::validate(&input.sources(), &input.set_args())
+    validate::validate_input(input)
+}
+
+/// The files of `input` as text (the playground's are always strings).
+fn texts(input: &ValuesInput) -> Vec<ValuesSource<'_>> {
+    input
+        .files
+        .iter()
+        .map(|f| ValuesSource {
+            name: &f.name,
+            text: std::str::from_utf8(f.text.as_bytes()).unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// What `postRender` takes.
@@ -226,11 +193,10 @@ fn values_failure(error: &ValuesError, input: &ValuesInput) -> PostRenderFailure
         } => (source_name.clone(), location.line, location.column),
         ValuesError::Set { arg, column, .. } => (format!("--set {arg}"), 1, *column),
     };
-    let text = input
-        .files
-        .iter()
+    let text = texts(input)
+        .into_iter()
         .find(|f| f.name == source)
-        .map_or("", |f| f.text.as_str());
+        .map_or("", |f| f.text);
     PostRenderFailure {
         message: error.to_string(),
         problem: error.to_string(),
@@ -239,6 +205,30 @@ fn values_failure(error: &ValuesError, input: &ValuesInput) -> PostRenderFailure
         line: Some(line),
         column: Some(utf16_column(text, line, column)),
         source: Some(source),
+    }
+}
+
+/// The values do not pass `validate`: its first error, located.
+fn report_failure(report: &Report) -> PostRenderFailure {
+    let view = ValidateResult::of(report);
+    let first = report
+        .diagnostics
+        .iter()
+        .zip(&view.diagnostics)
+        .find(|(d, _)| d.severity == Severity::Error);
+    PostRenderFailure {
+        message: format!(
+            "the values do not pass `mcp-chart validate` ({} error{}): {}",
+            report.errors(),
+            if report.errors() == 1 { "" } else { "s" },
+            first.map_or_else(String::new, |(d, _)| d.one_line())
+        ),
+        problem: first.map_or_else(String::new, |(d, _)| d.message.clone()),
+        document: None,
+        object: None,
+        line: first.and_then(|(_, v)| v.line),
+        column: first.and_then(|(_, v)| v.column),
+        source: first.and_then(|(d, _)| d.file.clone()),
     }
 }
 
@@ -258,10 +248,11 @@ pub fn post_render(input: &PostRenderInput) -> PostRenderResult {
         workload: input.workload.clone(),
         container: input.container.clone(),
     };
+    // The values get `validate`'s checks first, as `post-render --values` does.
     if let Some(values) = &input.values {
-        match values::merge(&values.sources(), &values.set_args()) {
-            Ok(merged) => options.values = Some(merged.json),
-            Err(err) => return failed(values_failure(&err, values)),
+        match validate::checked_values(values) {
+            Ok((json, _warnings)) => options.values = Some(json),
+            Err(report) => return failed(report_failure(&report)),
         }
     }
     match postrender::post_render(&input.manifests, &options) {
@@ -275,22 +266,33 @@ pub fn post_render(input: &PostRenderInput) -> PostRenderResult {
     }
 }
 
-/// What `explainInjection` takes: values, and the release name to sketch.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// What `explainInjection` takes: values, and the release name to sketch
+/// (types.d.ts: `ExplainInput extends ValuesInput`).
+#[derive(Clone, Debug, Default)]
 pub struct ExplainInput {
-    /// `-f` files, in order.
-    #[serde(default)]
-    pub files: Vec<ValuesFile>,
-    /// `--set` arguments, in order.
-    #[serde(default)]
-    pub sets: Vec<String>,
-    /// `--set-string` arguments, applied after `sets`.
-    #[serde(default)]
-    pub set_strings: Vec<String>,
+    /// The values.
+    pub values: ValuesInput,
     /// The release name (default [`sketch::RELEASE`]).
-    #[serde(default)]
     pub release: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ExplainInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut map = serde_json::Map::deserialize(deserializer)?;
+        let release = match map.remove("release") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(release)) => Some(release),
+            Some(other) => {
+                return Err(D::Error::custom(format!(
+                    "release: expected a string, found {other}"
+                )))
+            }
+        };
+        let values =
+            ValuesInput::deserialize(serde_json::Value::Object(map)).map_err(D::Error::custom)?;
+        Ok(ExplainInput { values, release })
+    }
 }
 
 /// What `explainInjection` returns: the post-render of the chart sketch for
@@ -318,11 +320,7 @@ pub fn explain_injection(input: &ExplainInput) -> Explanation {
         .clone()
         .filter(|r| !r.is_empty())
         .unwrap_or_else(|| sketch::RELEASE.to_string());
-    let input = &ValuesInput {
-        files: input.files.clone(),
-        sets: input.sets.clone(),
-        set_strings: input.set_strings.clone(),
-    };
+    let input = &input.values;
     let mut out = Explanation {
         ok: false,
         release,
@@ -330,7 +328,7 @@ pub fn explain_injection(input: &ExplainInput) -> Explanation {
         summary: None,
         error: None,
     };
-    let merged = match values::merge(&input.sources(), &input.set_args()) {
+    let merged = match values::merge(&texts(input), &input.set_args()) {
         Ok(merged) => merged,
         Err(err) => {
             out.error = Some(values_failure(&err, input));
@@ -368,19 +366,27 @@ mod tests {
 
     fn values(text: &str) -> ValuesInput {
         ValuesInput {
-            files: vec![ValuesFile {
-                name: "values.yaml".into(),
-                text: text.into(),
-            }],
+            files: vec![values::ValuesFile::new("values.yaml", text)],
             ..ValuesInput::default()
         }
     }
 
     fn explain(text: &str) -> ExplainInput {
         ExplainInput {
-            files: values(text).files,
+            values: values(text),
             ..ExplainInput::default()
         }
+    }
+
+    #[test]
+    fn explain_input_reads_the_values_and_the_release() {
+        let e: ExplainInput = serde_json::from_str(
+            r#"{"files": [{"name": "v.yaml", "text": "a: 1"}], "setStrings": ["b=2"], "release": "r"}"#,
+        )
+        .unwrap();
+        assert_eq!(e.release.as_deref(), Some("r"));
+        assert_eq!(e.values.set_strings, ["b=2"]);
+        assert!(serde_json::from_str::<ExplainInput>(r#"{"fiels": []}"#).is_err());
     }
 
     #[test]

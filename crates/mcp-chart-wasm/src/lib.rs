@@ -19,8 +19,9 @@ use wasm_bindgen::prelude::{wasm_bindgen, JsError, JsValue};
 pub use columns::utf16_column;
 pub use dto::{
     explain_injection, post_render, validate, Diagnostic, ExplainInput, Explanation,
-    PostRenderFailure, PostRenderInput, PostRenderResult, ValidateResult, ValuesFile, ValuesInput,
+    PostRenderFailure, PostRenderInput, PostRenderResult, ValidateResult,
 };
+pub use mcp_chart_core::values::{ValuesFile, ValuesInput};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = include_str!("types.d.ts");

@@ -4,11 +4,19 @@ export interface ValuesFile {
   text: string;
 }
 
-/** Values as `mcp-chart` takes them: `-f` files in order, then `--set`, then `--set-string`. */
+/**
+ * Values as `mcp-chart` takes them: `-f` files in order, then the `--set`
+ * family applied by flag as Helm does (`--set-json`, `--set`, `--set-string`,
+ * `--set-literal`).
+ */
 export interface ValuesInput {
   files?: ValuesFile[];
   sets?: string[];
   setStrings?: string[];
+  setJson?: string[];
+  setLiterals?: string[];
+  /** Whose reading to follow where Helm 3 and 4 differ (default `"3"`). */
+  helm?: "3" | "4";
 }
 
 /**

@@ -10,9 +10,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use clap::{Args, ValueEnum};
-use mcp_chart_core::validate::{BytesSource, Report};
-use mcp_chart_core::values::{HelmVersion, SetArg, SetKind};
-use mcp_chart_module::{NamedText, Request, Response, SetDto, Text};
+use mcp_chart_core::validate::Report;
+use mcp_chart_module::{Request, Response, ValuesInput};
 
 // wasmtime is behind the `wasm-engine` feature (on in the release archives):
 // without it `--engine wasm` explains how to get it (docs/shipping.md).
@@ -113,37 +112,9 @@ impl EngineArgs {
     }
 
     /// One `validate` run: the report as the core makes it.
-    pub fn validate(
-        &self,
-        files: &[BytesSource<'_>],
-        sets: &[SetArg],
-        helm: HelmVersion,
-    ) -> Result<Report, EngineError> {
-        // The engine protocol carries --set and --set-string and reads as
-        // Helm 3; anything else runs in the linked core.
-        let protocol = helm == HelmVersion::V3
-            && sets
-                .iter()
-                .all(|s| matches!(s.kind, SetKind::Set | SetKind::String));
-        if !protocol {
-            return match self.engine {
-                Engine::Native => Ok(mcp_chart_core::validate::validate_bytes_as(
-                    files, sets, helm,
-                )),
-                Engine::Wasm => Err(EngineError::Protocol(
-                    "--engine wasm takes only --set and --set-string, read as Helm 3".into(),
-                )),
-            };
-        }
+    pub fn validate(&self, input: &ValuesInput) -> Result<Report, EngineError> {
         let request = Request::Validate {
-            files: files
-                .iter()
-                .map(|file| NamedText {
-                    name: file.name.to_string(),
-                    text: Text(file.bytes.to_vec()),
-                })
-                .collect(),
-            sets: sets.iter().map(set_dto).collect(),
+            values: input.clone(),
         };
         match self.call(request)? {
             Response::Validate { report } => Ok(report),
@@ -186,14 +157,6 @@ impl EngineArgs {
             Some(path) if path.is_file() => Ok(path),
             beside => Err(EngineError::ModuleNotFound(beside)),
         }
-    }
-}
-
-/// A `--set` / `--set-string` argument as the request carries it.
-pub fn set_dto(set: &SetArg) -> SetDto {
-    SetDto {
-        text: set.text.clone(),
-        string: set.force_string(),
     }
 }
 

@@ -8,6 +8,7 @@ mod engine;
 mod error_file;
 mod exit_status;
 mod render;
+mod values_args;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,7 +33,7 @@ enum Command {
     Validate(commands::validate::ValidateArgs),
     /// Print the merged values exactly as Helm's `.Values` (YAML or
     /// `toJson` JSON), optionally with the origin of every value.
-    Values(commands::values::ValuesArgs),
+    Values(commands::values::ValuesCommandArgs),
     /// Helm post-renderer: inject the stdio gateway and connection timeouts
     /// into the manifests on stdin, write them to stdout.
     PostRender(commands::post_render::PostRenderArgs),

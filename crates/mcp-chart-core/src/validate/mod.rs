@@ -24,19 +24,10 @@ pub use diagnostic::{Diagnostic, Severity, SourceKind, SourceText};
 pub use input::{MAX_VALUES_BYTES, MAX_VALUES_DEPTH};
 
 use crate::values::{
-    self, HelmVersion, MergeOptions, SetArg, ValuesError, ValuesSource, CHART_DEFAULTS,
+    self, HelmVersion, MergeOptions, SetArg, ValuesError, ValuesInput, ValuesSource, CHART_DEFAULTS,
 };
 use crate::yaml::{decode_utf8, YamlError};
 use context::Ctx;
-
-/// One values file as bytes (for files that may not be UTF-8).
-#[derive(Clone, Copy, Debug)]
-pub struct BytesSource<'a> {
-    /// The name diagnostics use.
-    pub name: &'a str,
-    /// The file's content.
-    pub bytes: &'a [u8],
-}
 
 /// Diagnostics listed per source (each file, each `--set`): the rest are
 /// counted in [`Report::omitted`]. A hostile file can have millions (one
@@ -233,47 +224,43 @@ pub fn validate(files: &[ValuesSource<'_>], sets: &[SetArg]) -> Report {
     run(&texts, sets, Vec::new(), HelmVersion::V3)
 }
 
-/// Validates values files given as bytes: a file that is not UTF-8 (or is too
-/// large) is an error diagnostic.
-pub fn validate_bytes(files: &[BytesSource<'_>], sets: &[SetArg]) -> Report {
-    validate_bytes_as(files, sets, HelmVersion::V3)
-}
-
-/// [`validate_bytes`], reading the values the way `helm` (3 or 4) does where
-/// the two differ.
-pub fn validate_bytes_as(files: &[BytesSource<'_>], sets: &[SetArg], helm: HelmVersion) -> Report {
+/// Validates values as the user gives them to Helm: a file that is not UTF-8
+/// (or is too large) is an error diagnostic.
+pub fn validate_input(input: &ValuesInput) -> Report {
+    let sets = input.set_args();
     let mut texts = Vec::new();
     let mut problems = Vec::new();
     let mut lossy = Vec::new();
-    for (i, file) in files.iter().enumerate() {
+    for (i, file) in input.files.iter().enumerate() {
         let source = i + 1;
-        if file.bytes.len() > MAX_VALUES_BYTES {
+        let bytes = file.text.as_bytes();
+        if bytes.len() > MAX_VALUES_BYTES {
             let error = YamlError::Limit {
                 location: crate::location::Location::new(1, 1),
                 what: "file size in bytes",
                 limit: MAX_VALUES_BYTES,
             };
-            problems.push(input::yaml_error(file.name, source, &error));
-            texts.push((file.name, ""));
+            problems.push(input::yaml_error(&file.name, source, &error));
+            texts.push((file.name.as_str(), ""));
             lossy.push(None);
             continue;
         }
-        match decode_utf8(file.bytes) {
+        match decode_utf8(bytes) {
             Ok(text) => {
-                texts.push((file.name, text));
+                texts.push((file.name.as_str(), text));
                 lossy.push(None);
             }
             Err(error) => {
-                problems.push(input::yaml_error(file.name, source, &error));
-                texts.push((file.name, ""));
-                lossy.push(Some(String::from_utf8_lossy(file.bytes).into_owned()));
+                problems.push(input::yaml_error(&file.name, source, &error));
+                texts.push((file.name.as_str(), ""));
+                lossy.push(Some(String::from_utf8_lossy(bytes).into_owned()));
             }
         }
     }
     if problems.is_empty() {
-        return run(&texts, sets, Vec::new(), helm);
+        return run(&texts, &sets, Vec::new(), input.helm);
     }
-    let mut sources = source_list(&texts, sets);
+    let mut sources = source_list(&texts, &sets);
     for (i, text) in lossy.into_iter().enumerate() {
         if let (Some(text), Some(s)) = (text, sources.get_mut(i + 1)) {
             s.text = text;
@@ -283,18 +270,15 @@ pub fn validate_bytes_as(files: &[BytesSource<'_>], sets: &[SetArg], helm: HelmV
 }
 
 /// What `post-render --values/--set` runs before it post-renders: the checks
-/// of [`validate_bytes`]. With no error, the merged values and the report of
+/// of [`validate_input`]. With no error, the merged values and the report of
 /// the warnings; else the report of the errors, the same `validate` gives.
 /// Left out: `gateway-post-renderer` (it is running), and the rules that
 /// depend on what this chart's templates render (`gateway-nothing-to-serve`,
 /// `gateway-default-unrunnable`, `chart-map-deleted`): `--values`
 /// also serves charts that render their own, and the post-renderer builds the
 /// gateway from the container in the stream, with the same builder.
-pub fn checked_values(
-    files: &[BytesSource<'_>],
-    sets: &[SetArg],
-) -> Result<(serde_json::Value, Report), Report> {
-    let mut report = validate_bytes(files, sets);
+pub fn checked_values(input: &ValuesInput) -> Result<(serde_json::Value, Report), Report> {
+    let mut report = validate_input(input);
     report.ignore(&[
         Code::GatewayPostRenderer,
         Code::GatewayNothingToServe,
@@ -304,17 +288,21 @@ pub fn checked_values(
     if !report.valid {
         return Err(report);
     }
-    let mut texts = Vec::with_capacity(files.len());
-    for file in files {
-        match decode_utf8(file.bytes) {
+    let mut texts = Vec::with_capacity(input.files.len());
+    for file in &input.files {
+        match decode_utf8(file.text.as_bytes()) {
             Ok(text) => texts.push(ValuesSource {
-                name: file.name,
+                name: &file.name,
                 text: text.strip_prefix('\u{feff}').unwrap_or(text),
             }),
             Err(_) => return Err(report),
         }
     }
-    match values::merge(&texts, sets) {
+    let options = MergeOptions {
+        helm: input.helm,
+        ..MergeOptions::default()
+    };
+    match values::merge_with(&texts, &input.set_args(), &options) {
         Ok(merged) => Ok((merged.json, report)),
         Err(_) => Err(report),
     }
@@ -674,13 +662,13 @@ mod tests {
 
     #[test]
     fn not_utf8_is_located() {
-        let r = validate_bytes(
-            &[BytesSource {
-                name: "v.yaml",
-                bytes: b"a: 1\nb: \xff\n",
-            }],
-            &[],
-        );
+        let r = validate_input(&ValuesInput {
+            files: vec![crate::values::ValuesFile::new(
+                "v.yaml",
+                b"a: 1\nb: \xff\n".to_vec(),
+            )],
+            ..ValuesInput::default()
+        });
         let d = &r.diagnostics[0];
         assert_eq!(
             (d.code, d.line, d.column),

@@ -3,13 +3,17 @@
 //! value kept so diagnostics can point at the text that supplied it. Real Helm
 //! (3.18 and 4.3) is the oracle: tests/helm_values/ holds the recorded answers.
 
+mod input;
 mod merge;
 mod strvals;
+mod text;
 mod tree;
 
 use std::collections::HashMap;
 
-pub use strvals::{SetArg, SetKind};
+pub use input::{SetFile, ValuesFile, ValuesInput};
+pub use strvals::{SetArg, SetKind, MAX_SET_LIST_ELEMENTS};
+pub use text::Text;
 
 use crate::location::Location;
 use crate::yaml::{Hazard, Limits, Span, YamlError};
@@ -17,12 +21,16 @@ use crate::yaml::{Hazard, Limits, Span, YamlError};
 /// Which Helm's reading to follow where Helm 3 and Helm 4 differ (Helm 4
 /// merges every document of a values file, cuts files at `---` lines, and
 /// drops the chart's `null` defaults).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum HelmVersion {
     /// Helm 3 (3.18).
     #[default]
+    #[serde(rename = "3")]
     V3,
     /// Helm 4 (4.3).
+    #[serde(rename = "4")]
     V4,
 }
 

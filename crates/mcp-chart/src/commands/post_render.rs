@@ -12,12 +12,12 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use mcp_chart_core::postrender::{self, MAX_INPUT_BYTES};
-use mcp_chart_core::values::SetArg;
-use mcp_chart_module::{NamedText, Request, Text, ValuesDto};
+use mcp_chart_module::{Request, Text, ValuesInput};
 
-use crate::engine::{set_dto, Engine, EngineArgs};
+use crate::engine::{Engine, EngineArgs};
 use crate::error_file::ErrorFile;
 use crate::exit_status::ExitStatus;
+use crate::values_args::{ValuesArgs, ValuesReader};
 
 /// Environment variable naming the error file (same as `--error-file`).
 pub const ERROR_FILE_ENV: &str = "MCP_CHART_ERROR_FILE";
@@ -25,17 +25,12 @@ pub const ERROR_FILE_ENV: &str = "MCP_CHART_ERROR_FILE";
 /// Arguments of `mcp-chart post-render`.
 #[derive(Args, Debug)]
 pub struct PostRenderArgs {
-    /// Values file for charts whose workload has no `mcp-chart/transport`
-    /// annotation (merged over the chart defaults in order, like helm -f).
-    /// When given, these values win over the annotation.
-    #[arg(short = 'f', long = "values", value_name = "FILE")]
-    values: Vec<PathBuf>,
-    /// A value in Helm's --set syntax, applied after the files.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    set: Vec<String>,
-    /// Like --set, but every value stays a string.
-    #[arg(long = "set-string", value_name = "KEY=VALUE")]
-    set_string: Vec<String>,
+    /// Values for charts whose workload has no `mcp-chart/transport`
+    /// annotation: -f files (merged over the chart defaults in order, like
+    /// helm -f), the --set family and --helm-version. When given, these
+    /// values win over the annotation; they must pass `mcp-chart validate`.
+    #[command(flatten)]
+    values: ValuesArgs,
     /// The workload to change, as KIND/NAME (e.g. Deployment/my-mcp), when
     /// more than one could be meant.
     #[arg(long, value_name = "KIND/NAME", value_parser = kind_slash_name)]
@@ -84,8 +79,8 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
             let inputs: Vec<&std::path::Path> = args
                 .input
                 .iter()
-                .chain(args.values.iter())
                 .map(PathBuf::as_path)
+                .chain(args.values.values.iter().map(std::path::Path::new))
                 .collect();
             Some(ErrorFile::new(path, &inputs)?)
         }
@@ -252,27 +247,12 @@ fn read_input(path: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// The `--values` files (read here; merged by the core) and `--set`s, or
-/// `None` when neither is given (the chart's annotation is used).
-fn values(args: &PostRenderArgs) -> anyhow::Result<Option<ValuesDto>> {
-    if args.values.is_empty() && args.set.is_empty() && args.set_string.is_empty() {
+/// The `--values` files (read here, bounded; merged by the core) and the
+/// `--set` family, or `None` when none is given (the chart's annotation is
+/// used).
+fn values(args: &PostRenderArgs) -> anyhow::Result<Option<ValuesInput>> {
+    if args.values.is_empty() {
         return Ok(None);
     }
-    let mut files = Vec::new();
-    for path in &args.values {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("reading values file {}", path.display()))?;
-        files.push(NamedText {
-            name: path.display().to_string(),
-            text: Text(bytes),
-        });
-    }
-    let sets = args
-        .set
-        .iter()
-        .map(SetArg::new)
-        .chain(args.set_string.iter().map(SetArg::string))
-        .map(|set| set_dto(&set))
-        .collect();
-    Ok(Some(ValuesDto { files, sets }))
+    Ok(Some(args.values.input(&mut ValuesReader::default())?))
 }

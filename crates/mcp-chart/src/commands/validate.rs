@@ -1,17 +1,18 @@
 //! `mcp-chart validate`: check values files the way Helm will read them.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
-use mcp_chart_core::validate::{BytesSource, Code, MAX_VALUES_BYTES, RULES};
-use mcp_chart_core::values::SetArg;
+use mcp_chart_core::validate::{Code, RULES};
+use mcp_chart_core::values::ValuesFile;
 
 use crate::engine::EngineArgs;
 use crate::exit_status::ExitStatus;
 use crate::render;
+use crate::values_args::{ValuesArgs, ValuesReader};
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -31,13 +32,10 @@ pub struct ValidateArgs {
     /// -f files and the --set values (this is how pre-commit passes files).
     #[arg(value_name = "FILE")]
     files: Vec<String>,
-    /// A values file, merged in order like Helm's -f (`-` reads stdin). Without
-    /// -f or FILE, ./values.yaml is read.
-    #[arg(short = 'f', long = "values", value_name = "FILE")]
-    values: Vec<String>,
-    /// The --set family (applied by flag, as Helm does) and --helm-version.
+    /// -f files (without -f or FILE, ./values.yaml is read), the --set
+    /// family and --helm-version.
     #[command(flatten)]
-    sets: crate::commands::values::SetFlags,
+    values: ValuesArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -53,60 +51,49 @@ pub struct ValidateArgs {
     engine: EngineArgs,
 }
 
-/// One input file, read.
-struct Input {
-    name: String,
-    bytes: Vec<u8>,
-}
-
 /// Runs `mcp-chart validate`.
 pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitStatus> {
     let ignore = ignored_codes(&args.ignore)?;
-    let mut stdin_used = false;
+    let mut reader = ValuesReader::default();
     let mut base = Vec::new();
-    for name in &args.values {
-        base.push(read_input(name, &mut stdin_used)?);
+    for name in &args.values.values {
+        base.push(reader.read(name)?);
     }
     let mut each = Vec::new();
     for name in &args.files {
-        each.push(read_input(name, &mut stdin_used)?);
+        each.push(reader.read(name)?);
     }
     if base.is_empty() && each.is_empty() {
         let default = "values.yaml";
-        if Path::new(default).exists() || args.sets.is_empty() {
+        if Path::new(default).exists() || args.values.sets.is_empty() {
             base.push(
-                read_input(default, &mut stdin_used)
+                reader
+                    .read(default)
                     .context("no values file given (-f FILE) and ./values.yaml cannot be read")?,
             );
         }
     }
-    let sets: Vec<SetArg> = args.sets.set_args();
 
     // One run for the -f files, or one per positional FILE on top of them.
-    let runs: Vec<Vec<&Input>> = if each.is_empty() {
-        vec![base.iter().collect()]
+    let runs: Vec<Vec<ValuesFile>> = if each.is_empty() {
+        vec![base]
     } else {
-        each.iter()
-            .map(|file| base.iter().chain(std::iter::once(file)).collect())
+        each.into_iter()
+            .map(|file| base.iter().cloned().chain(std::iter::once(file)).collect())
             .collect()
     };
     let mut reports = Vec::new();
-    for files in &runs {
-        let sources: Vec<BytesSource<'_>> = files
-            .iter()
-            .map(|f| BytesSource {
-                name: &f.name,
-                bytes: &f.bytes,
-            })
-            .collect();
-        let mut report = args.engine.validate(&sources, &sets, args.sets.helm())?;
+    for files in runs {
+        let input = args.values.sets.input(files);
+        let mut report = args.engine.validate(&input)?;
         report.ignore(&ignore);
-        let mut label = files
+        let mut label = input
+            .files
             .iter()
             .map(|f| f.name.as_str())
             .collect::<Vec<_>>()
             .join(" + ");
-        match sets.len() {
+        match input.set_args().len() {
             0 => {}
             1 => label.push_str(" + 1 --set argument"),
             n => label.push_str(&format!(" + {n} --set arguments")),
@@ -172,36 +159,4 @@ fn ignored_codes(codes: &[String]) -> anyhow::Result<Vec<Code>> {
             }
         })
         .collect()
-}
-
-/// Reads a file (or stdin for `-`), at most one byte more than the core accepts.
-fn read_input(name: &str, stdin_used: &mut bool) -> anyhow::Result<Input> {
-    let limit = u64::try_from(MAX_VALUES_BYTES).unwrap_or(u64::MAX) + 1;
-    let mut bytes = Vec::new();
-    if name == "-" {
-        if *stdin_used {
-            bail!("`-` (stdin) can be given only once");
-        }
-        *stdin_used = true;
-        std::io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .context("reading values from stdin")?;
-        return Ok(Input {
-            name: "<stdin>".to_string(),
-            bytes,
-        });
-    }
-    let file = std::fs::File::open(name).with_context(|| format!("cannot read {name}"))?;
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
-        bail!("cannot read {name}: it is a directory");
-    }
-    file.take(limit)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {name}"))?;
-    Ok(Input {
-        name: name.to_string(),
-        bytes,
-    })
 }

@@ -1,4 +1,5 @@
-//! [`Text`]: input bytes that cross the JSON boundary unchanged.
+//! [`Text`]: input bytes that cross a JSON boundary (the wasm module's
+//! protocol) unchanged.
 
 use std::fmt;
 
