@@ -650,3 +650,40 @@ fn validate_hostile_inputs() {
     );
     let _ = std::fs::remove_dir(&dir);
 }
+
+#[test]
+fn endless_values_files_are_read_only_up_to_the_limit_by_every_command() {
+    // `/dev/zero` never ends: each command reads 16 MiB + 1 bytes of it and
+    // refuses the file, located at its start.
+    let manifest = workload("w", r#"{"type":"stdio","stdioGateway":{"enabled":true}}"#);
+    let r = run(
+        "post-render --values /dev/zero",
+        &["post-render", "--values", "/dev/zero"],
+        manifest.into_bytes(),
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("/dev/zero:1:1: error[yaml-limit]") && r.stderr.contains("16777216"),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        "validate -f /dev/zero",
+        &["validate", "--format", "json", "-f", "/dev/zero"],
+        Vec::new(),
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_slice(&r.stdout).expect("JSON");
+    assert_eq!(report["diagnostics"][0]["code"], "yaml-limit");
+    let r = run(
+        "values -f /dev/zero",
+        &["values", "-f", "/dev/zero"],
+        Vec::new(),
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("larger than the limit"), "{}", r.stderr);
+}
