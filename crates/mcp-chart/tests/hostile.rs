@@ -687,3 +687,49 @@ fn endless_values_files_are_read_only_up_to_the_limit_by_every_command() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("larger than the limit"), "{}", r.stderr);
 }
+
+#[test]
+fn type_errors_in_post_render_values_name_the_key_path_and_place() {
+    // Issue 18: these used to be serde's `invalid type: string "abc", expected
+    // u16` and `missing field `name``, with no key, file or line.
+    let manifest = workload("w", r#"{"type":"stdio","stdioGateway":{"enabled":true}}"#);
+    let dir = std::env::temp_dir().join(format!("mcp-chart-type-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("v.yaml"),
+        "transport:\n  stdioGateway:\n    port: abc\n",
+    )
+    .expect("writes values");
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--set", "transport.stdioGateway.port=abc"],
+            "--set transport.stdioGateway.port=abc:1:29: error[schema-type]: `transport.stdioGateway.port`: expected integer, found string \"abc\"",
+        ),
+        (
+            &["--set", "transport.stdioGateway.server.env[0].value=x"],
+            "--set transport.stdioGateway.server.env[0].value=x:1:38: error[schema-required]: `transport.stdioGateway.server.env[0]`: the key `name` is required",
+        ),
+        (
+            &["--values", "v.yaml"],
+            "v.yaml:3:11: error[schema-type]: `transport.stdioGateway.port`: expected integer, found string \"abc\"",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let mut args = vec!["post-render"];
+        args.extend_from_slice(extra);
+        let r = run(
+            &args.join(" "),
+            &args,
+            manifest.clone().into_bytes(),
+            Some(&dir),
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(r.stderr.contains(expected), "{}", r.stderr);
+        assert!(
+            !r.stderr.contains("invalid type") && !r.stderr.contains("missing field"),
+            "{}",
+            r.stderr
+        );
+    }
+}
