@@ -733,3 +733,32 @@ fn type_errors_in_post_render_values_name_the_key_path_and_place() {
         );
     }
 }
+
+#[test]
+fn post_render_values_from_stdin_only_with_the_manifests_from_a_file() {
+    let manifest = workload("w", r#"{"type":"stdio","stdioGateway":{"enabled":true}}"#);
+    let r = run(
+        "post-render --values -",
+        &["post-render", "--values", "-"],
+        manifest.clone().into_bytes(),
+        None,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("stdin carries the manifests"),
+        "{}",
+        r.stderr
+    );
+    let dir = std::env::temp_dir().join(format!("mcp-chart-stdin-values-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("m.yaml"), manifest).expect("writes manifests");
+    let r = run(
+        "post-render --input m.yaml --values -",
+        &["post-render", "--input", "m.yaml", "--values", "-"],
+        b"transport:\n  type: http-sse\n".to_vec(),
+        Some(&dir),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The values from stdin won over the annotation: no gateway.
+    assert!(!String::from_utf8_lossy(&r.stdout).contains("mcp-gateway"));
+}

@@ -254,5 +254,10 @@ fn values(args: &PostRenderArgs) -> anyhow::Result<Option<ValuesInput>> {
     if args.values.is_empty() {
         return Ok(None);
     }
+    if args.input.is_none() && args.values.values.iter().any(|v| v == "-") {
+        anyhow::bail!(
+            "--values -: stdin carries the manifests; give the values as a file, or the manifests with --input FILE"
+        );
+    }
     Ok(Some(args.values.input(&mut ValuesReader::default())?))
 }
