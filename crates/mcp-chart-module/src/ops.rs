@@ -93,10 +93,18 @@ pub fn post_render_options(
 /// post-render` reports: every error `mcp-chart validate` would report.
 fn checked_values(values: &ValuesInput) -> Result<(serde_json::Value, Vec<String>), String> {
     match validate::checked_values(values) {
-        Ok((json, report)) => Ok((
-            json,
-            report.diagnostics.iter().map(|d| d.one_line()).collect(),
-        )),
+        Ok((json, report)) => {
+            let mut warnings: Vec<String> =
+                report.diagnostics.iter().map(|d| d.one_line()).collect();
+            let more = report.warnings().saturating_sub(warnings.len());
+            if more > 0 {
+                warnings.push(format!(
+                    "…and {more} more warnings: only the first {} of each file or --set argument are listed",
+                    validate::MAX_DIAGNOSTICS_PER_SOURCE
+                ));
+            }
+            Ok((json, warnings))
+        }
         Err(report) => {
             let lines: Vec<String> = report
                 .diagnostics
