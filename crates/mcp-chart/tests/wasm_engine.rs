@@ -677,7 +677,7 @@ fn a_bad_request_is_a_protocol_error() {
         let run = run_in(
             &repo(),
             &strings(&["engine-request", "--engine", engine]),
-            br#"{"op":"validate","files":"nope"}"#,
+            br#"{"op":"validate","values":"nope"}"#,
         );
         assert_eq!(run.code, 2, "{engine}");
         let response: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json");
