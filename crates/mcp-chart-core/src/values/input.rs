@@ -106,3 +106,48 @@ impl ValuesInput {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn survives_the_json_round_trip_and_applies_flags_in_helms_order() {
+        let input = ValuesInput {
+            files: vec![
+                ValuesFile::new("a.yaml", "x: 1\n"),
+                ValuesFile::new("b.yaml", vec![b'x', 0xff]),
+            ],
+            sets: vec!["s=1".into()],
+            set_strings: vec!["t=2".into()],
+            set_json: vec!["j=[1]".into()],
+            set_files: vec![SetFile {
+                text: "f=p".into(),
+                files: vec![("p".into(), Err("no such file or directory".into()))],
+            }],
+            set_literals: vec!["l=a,b".into()],
+            helm: HelmVersion::V4,
+        };
+        let json = serde_json::to_string(&input).unwrap();
+        assert!(json.contains(r#""helm":"4""#) && json.contains(r#"{"bytes":[120,255]}"#));
+        assert_eq!(serde_json::from_str::<ValuesInput>(&json).unwrap(), input);
+        let kinds: Vec<&str> = input.set_args().iter().map(|s| s.kind.flag()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "--set-json",
+                "--set",
+                "--set-string",
+                "--set-file",
+                "--set-literal"
+            ]
+        );
+        // What the playground sends: files and plain `--set`s only.
+        let js: ValuesInput = serde_json::from_str(
+            r#"{"files": [{"name": "v.yaml", "text": "a: 1"}], "sets": ["b=2"]}"#,
+        )
+        .unwrap();
+        assert_eq!((js.helm, js.set_args().len()), (HelmVersion::V3, 1));
+        assert!(serde_json::from_str::<ValuesInput>(r#"{"set": []}"#).is_err());
+    }
+}
