@@ -385,8 +385,8 @@ pub fn proxy_args(
                     format!("{at}/{i}/value"),
                     format!(
                         "`{name}={value}` starts with `-`: mcp-proxy's `-e NAME VALUE` would read it \
-                         as an option, and with `passEnvironment: false` the gateway container's \
-                         environment does not reach the server"
+                         as an option, and with `passEnvironment` off (`false`, or deleted by a `null`) \
+                         the gateway container's environment does not reach the server"
                     ),
                 )
                 .with_help("set `transport.stdioGateway.passEnvironment: true` (the variable then goes through the gateway container's environment), or run the server as a named server, whose `env` servers.json carries"),
