@@ -207,21 +207,20 @@ pub fn default_server(
             return None;
         }
     };
-    // The rendered argv is in Kubernetes form; show what the kubelet makes of it.
-    let expanded_note = (chosen.rendered && command != written)
-        .then(|| format!(" {written:?}, which the kubelet expands to {command:?},"));
-    let shown = expanded_note
-        .clone()
-        .unwrap_or_else(|| format!(" {command:?}"));
+    // The rendered argv is in Kubernetes form; say what the kubelet makes of it.
+    let origin = if chosen.rendered && command != written {
+        format!(
+            "from {}; the kubelet expands {written:?} to it",
+            chosen.source
+        )
+    } else {
+        format!("from {}", chosen.source)
+    };
     if command.trim().is_empty() {
         problems.push(GatewayProblem::at(
             ARGUMENT,
             command_at.clone(),
-            format!(
-                "the default server's command{} (from {}) is empty",
-                expanded_note.unwrap_or_default(),
-                chosen.source
-            ),
+            format!("the default server's command ({origin}) is empty"),
         ));
     } else if command.starts_with("http://") || command.starts_with("https://") {
         problems.push(
@@ -229,9 +228,8 @@ pub fn default_server(
                 ARGUMENT,
                 command_at.clone(),
                 format!(
-                    "the default server's command{shown} (from {}) is a URL: mcp-proxy would \
-                     connect to it as a remote server instead of serving a stdio server",
-                    chosen.source
+                    "the default server's command {command:?} ({origin}) is a URL: mcp-proxy \
+                     would connect to it as a remote server instead of serving a stdio server"
                 ),
             )
             .with_help(
