@@ -5,7 +5,7 @@
 set -euo pipefail
 FUZZ="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$FUZZ")"
-mkdir -p "$FUZZ/corpus/split" "$FUZZ/corpus/post_render" "$FUZZ/corpus/values_reader"
+mkdir -p "$FUZZ/corpus/split" "$FUZZ/corpus/post_render" "$FUZZ/corpus/values_reader" "$FUZZ/corpus/emitter"
 n=0
 for f in "$REPO"/tests/fixtures/post-render/*/input.yaml; do
   name="$(basename "$(dirname "$f")")"
@@ -18,6 +18,8 @@ for f in "$REPO"/examples/*.yaml "$REPO"/crates/mcp-chart/tests/fixtures/validat
          "$REPO"/charts/mcp-server/values.yaml; do
   [[ -f "$f" ]] || continue
   cp "$f" "$FUZZ/corpus/values_reader/$(basename "$(dirname "$f")")-$(basename "$f")"
+  # The emitter target reads bytes as choices, not YAML; any bytes seed it.
+  cp "$f" "$FUZZ/corpus/emitter/$(basename "$(dirname "$f")")-$(basename "$f")"
   n=$((n + 1))
 done
 # A values file with a --set argument after a NUL byte.

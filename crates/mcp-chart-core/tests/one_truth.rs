@@ -140,6 +140,84 @@ fn nothing_to_serve_is_refused_by_both() {
     assert_eq!(errors, ["gateway-nothing-to-serve@5:14"]);
 }
 
+// ---- issue 18: absent values and kubelet expansion ----
+
+/// `allowOrigins: null` makes Helm delete the key before the chart writes the
+/// annotation: the gateway then allows no origin, it never gets the model's
+/// `["*"]` back; `passEnvironment: null` reads as off.
+#[test]
+fn a_null_allow_origins_allows_no_origin_in_both() {
+    let yaml = "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    allowOrigins: null\n    passEnvironment: null\n    server:\n      command: srv\n";
+    let out = accepted(yaml);
+    assert!(!out.contains("--allow-origin"), "{out}");
+    assert!(out.contains("--no-pass-environment"), "{out}");
+    let (report, _) = both(yaml);
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "cors-any-origin"),
+        "{:?}",
+        report.diagnostics
+    );
+    // The chart's default still allows any origin, and validate says so.
+    let yaml = "transport:\n  type: stdio\n  stdioGateway:\n    enabled: true\n    server:\n      command: srv\n";
+    let out = accepted(yaml);
+    assert!(out.contains("- \"--allow-origin\"\n"), "{out}");
+    let (report, _) = both(yaml);
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "cors-any-origin"));
+}
+
+/// The kubelet expands `$(URL)` in the container's command before mcp-proxy
+/// sees it: the URL guard judges the expanded command.
+#[test]
+fn a_url_behind_a_kubelet_variable_is_refused_by_both() {
+    let errors = refused(&format!(
+        "mode: image\ncontainer:\n  command: [\"$(URL)\"]\n  env:\n    - name: URL\n      value: https://evil.example/sse\n{GW}"
+    ));
+    assert_eq!(errors, ["gateway-argument@3:12"]);
+    // Escaped (`$$`) or undefined, the reference is a literal command.
+    accepted(&format!(
+        "mode: image\ncontainer:\n  command: [\"$$(URL)\"]\n  env:\n    - name: URL\n      value: https://evil.example/sse\n{GW}"
+    ));
+    accepted(&format!(
+        "mode: image\ncontainer:\n  command: [\"$(NOPE)\"]\n{GW}"
+    ));
+}
+
+/// A command whose value comes from a Secret can not be checked: refused.
+#[test]
+fn a_command_known_only_at_run_time_is_refused_by_both() {
+    let errors = refused(&format!(
+        "mode: image\ncontainer:\n  command: [\"$(BIN)\"]\n  env:\n    - name: BIN\n      valueFrom:\n        secretKeyRef: {{name: s, key: k}}\n{GW}"
+    ));
+    assert_eq!(errors, ["gateway-argument@3:12"]);
+}
+
+/// `$(SEP)` that expands to `--` is a bare `--` for mcp-proxy's parser: the
+/// server runs through `sh -c` with each argument quoted as received.
+#[test]
+fn a_double_dash_behind_a_kubelet_variable_is_quoted() {
+    let out = accepted(&format!(
+        "mode: image\ncontainer:\n  command: [srv, \"$(SEP)\", \"$(Q)\"]\n  env:\n    - name: SEP\n      value: \"--\"\n    - name: Q\n      value: \"it's $x\"\n{GW}"
+    ));
+    // (as YAML text: the backslash is escaped in the double-quoted scalar)
+    assert!(out.contains(r#""exec 'srv' '--' 'it'\\''s $$x'""#), "{out}");
+    // An argument known only at run time cannot be quoted in that script.
+    let errors = refused(&format!(
+        "mode: image\ncontainer:\n  command: [srv, \"--\", \"$(TOKEN)\"]\n  env:\n    - name: TOKEN\n      valueFrom:\n        secretKeyRef: {{name: s, key: k}}\n{GW}"
+    ));
+    assert_eq!(errors, ["gateway-argument@3:12"]);
+    // Without a bare `--`, a secret argument passes through for the kubelet.
+    let out = accepted(&format!(
+        "mode: image\ncontainer:\n  command: [srv, --token, \"$(TOKEN)\"]\n  env:\n    - name: TOKEN\n      valueFrom:\n        secretKeyRef: {{name: s, key: k}}\n{GW}"
+    ));
+    assert!(out.contains("- $(TOKEN)\n"), "{out}");
+}
+
 #[test]
 fn post_render_values_get_the_validators_checks() {
     let file = |text: &'static str| ValuesInput {

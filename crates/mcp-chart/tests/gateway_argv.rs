@@ -347,3 +347,81 @@ fn a_bare_double_dash_and_a_dash_env_value_reach_the_server() {
     assert_eq!(got["java"], "-Xmx512m $(HOME)");
     let _ = std::fs::remove_dir_all(&work);
 }
+
+/// Issue 18: a `$(NAME)` in the server container's argv is judged as the
+/// kubelet expands it. Here `$(SEP)` expands to a bare `--` (so the server runs
+/// through `sh -c`) and `$(Q)` to text that would end a single-quoted word: the
+/// script must hold the expanded values quoted, and the server (a script
+/// standing for it) must receive exactly them; before, the kubelet expanded
+/// `$(Q)` inside the quotes and the shell ran `touch pwned`.
+#[test]
+fn a_kubelet_variable_in_the_argv_reaches_the_server_as_expanded() {
+    // `$(SEP)` is the bare `--`; or a literal `--` with `$(Q)` in the script.
+    for (i, sep) in ["$(SEP)", "--"].into_iter().enumerate() {
+        kubelet_variable_case(i, sep);
+    }
+}
+
+fn kubelet_variable_case(case: usize, sep: &str) {
+    let Some(python) = python() else {
+        panic!("mcp-proxy venv not installed (scripts/install-tools.sh python)");
+    };
+    let work = std::env::temp_dir().join(format!("mcp-chart-kvars-{}-{case}", std::process::id()));
+    let bin = work.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    let q = "it's $x'; touch pwned; '";
+    let transport = r#"{"type":"stdio","stdioGateway":{"enabled":true,"allowOrigins":[]}}"#;
+    let input = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mcp\n  annotations:\n    \
+         mcp-chart/transport: {}\nspec:\n  template:\n    spec:\n      containers:\n      \
+         - name: mcp-server\n        image: x\n        command: [srv, \"{sep}\", \"$(Q)\"]\n        \
+         env:\n        - name: SEP\n          value: \"--\"\n        - name: Q\n          value: {}\n",
+        serde_json::to_string(transport).expect("json"),
+        serde_json::to_string(q).expect("json"),
+    );
+    let stream = post_render(input.as_bytes(), &[]);
+    let container = gateway_container(&stream);
+    let seen = proxy_sees(&python, &container, &work);
+    assert_eq!(seen["command"], "sh");
+    let srv = bin.join("srv");
+    std::fs::write(
+        &srv,
+        format!(
+            "#!{}\nimport json, os, sys\njson.dump(sys.argv[1:], open(os.environ['SRV_OUT'], 'w'))\n",
+            python.display()
+        ),
+    )
+    .expect("srv");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&srv, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let args: Vec<String> = seen["args"]
+        .as_array()
+        .expect("args")
+        .iter()
+        .map(|a| a.as_str().expect("string").to_string())
+        .collect();
+    let status = Command::new("sh")
+        .args(&args)
+        .current_dir(&work)
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("SRV_OUT", work.join("srv.json"))
+        .status()
+        .expect("sh runs");
+    assert!(status.success());
+    let got: Value =
+        serde_json::from_str(&std::fs::read_to_string(work.join("srv.json")).expect("srv ran"))
+            .expect("JSON");
+    assert_eq!(got, json!(["--", q]));
+    assert!(!work.join("pwned").exists(), "the shell ran a value");
+    let _ = std::fs::remove_dir_all(&work);
+}

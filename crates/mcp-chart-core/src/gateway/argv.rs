@@ -21,7 +21,9 @@
 use crate::validate::Code;
 use serde_json::{Map, Value};
 
-use super::checks::{env_name_ok, k8s_literal, nul_problem, option_value_problem, shell_quote};
+use super::checks::{
+    env_name_ok, k8s_literal, nul_problem, option_value_problem, shell_quote, KubeletEnv,
+};
 use super::named::env_map;
 use super::{GatewayProblem, GATEWAY, SERVERS_FILE};
 use crate::model::StdioGateway;
@@ -42,6 +44,9 @@ pub struct RenderedArgv {
     pub steps: Option<String>,
     /// Why there is no argv, when the container had `args` but no `command`.
     pub note: Option<String>,
+    /// The container's `env`/`envFrom`, which the gateway container keeps:
+    /// what the kubelet expands `$(NAME)` in the argv with.
+    pub env: KubeletEnv,
 }
 
 const WRAPPER_HEAD: &str = "set -e\n";
@@ -85,6 +90,7 @@ pub fn rendered_argv(container: &Map<String, Value>, who: &str) -> Result<Render
         && command[3] == "sh";
     let mut out = RenderedArgv {
         container: who.to_string(),
+        env: KubeletEnv::of_container(container),
         ..RenderedArgv::default()
     };
     if wrapped {
@@ -123,9 +129,12 @@ pub struct DefaultServer {
 }
 
 /// Chooses the default server: `server.command`/`args`, else the rendered argv.
+/// Its guards judge the argv as the process will receive it: expanded by the
+/// kubelet with `env`, the gateway container's environment.
 pub fn default_server(
     gateway: &StdioGateway,
     rendered: &RenderedArgv,
+    env: &KubeletEnv,
     problems: &mut Vec<GatewayProblem>,
 ) -> Option<DefaultServer> {
     let server = &gateway.server;
@@ -176,25 +185,52 @@ pub fn default_server(
     } else {
         return None;
     };
-    let command = chosen.argv.first().map(String::as_str).unwrap_or_default();
+    let written = chosen.argv.first().map(String::as_str).unwrap_or_default();
+    let command = match env.expand(written) {
+        Ok(command) => command,
+        Err(name) => {
+            problems.push(
+                GatewayProblem::at(
+                    ARGUMENT,
+                    command_at,
+                    format!(
+                        "the default server's command {written:?} (from {}) refers to $({name}), \
+                         whose value is only known when the pod starts (valueFrom, envFrom or a \
+                         Service link): the gateway cannot check that it is not a URL, which \
+                         mcp-proxy would connect to as a client",
+                        chosen.source
+                    ),
+                )
+                .with_help(
+                    "write the server's executable itself, or give the variable a literal `value`",
+                ),
+            );
+            return None;
+        }
+    };
+    // The rendered argv is in Kubernetes form; say what the kubelet makes of it.
+    let origin = if chosen.rendered && command != written {
+        format!(
+            "from {}; the kubelet expands {written:?} to it",
+            chosen.source
+        )
+    } else {
+        format!("from {}", chosen.source)
+    };
     if command.trim().is_empty() {
         problems.push(GatewayProblem::at(
             ARGUMENT,
             command_at.clone(),
-            format!(
-                "the default server's command (from {}) is empty",
-                chosen.source
-            ),
+            format!("the default server's command ({origin}) is empty"),
         ));
     } else if command.starts_with("http://") || command.starts_with("https://") {
         problems.push(
             GatewayProblem::at(
                 ARGUMENT,
-                command_at,
+                command_at.clone(),
                 format!(
-                    "the default server's command {command:?} (from {}) is a URL: mcp-proxy would \
-                     connect to it as a remote server instead of serving a stdio server",
-                    chosen.source
+                    "the default server's command {command:?} ({origin}) is a URL: mcp-proxy \
+                     would connect to it as a remote server instead of serving a stdio server"
                 ),
             )
             .with_help(
@@ -205,18 +241,32 @@ pub fn default_server(
     if problems.len() > before {
         return None;
     }
-    if chosen.argv.iter().skip(1).any(|a| a == "--") {
+    let expanded: Vec<Result<String, String>> = chosen.argv.iter().map(|a| env.expand(a)).collect();
+    if expanded.iter().skip(1).any(|a| a.as_deref() == Ok("--")) {
         // argparse drops a bare `--` after the proxy's own `--`; as one
-        // quoted `sh -c` script it is text, not an argv item.
-        let script = format!(
-            "exec {}",
-            chosen
-                .argv
-                .iter()
-                .map(|a| shell_quote(a))
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
+        // quoted `sh -c` script it is text, not an argv item. The script
+        // holds each argument as the process would receive it (a `$(NAME)`
+        // the kubelet expanded inside it could end the quotes).
+        let mut quoted = Vec::with_capacity(expanded.len());
+        for (i, item) in expanded.iter().enumerate() {
+            match item {
+                Ok(text) => quoted.push(shell_quote(text)),
+                Err(name) => {
+                    problems.push(
+                        GatewayProblem::at(ARGUMENT, command_at, format!(
+                            "argument {i} of the default server (from {}) refers to $({name}), whose \
+                             value is only known when the pod starts; with a bare `--` among the \
+                             arguments the server runs through `sh -c`, where that value could not \
+                             be quoted",
+                            chosen.source
+                        ))
+                        .with_help("remove the bare `--`, or give the variable a literal `value`"),
+                    );
+                    return None;
+                }
+            }
+        }
+        let script = k8s_literal(&format!("exec {}", quoted.join(" ")));
         chosen.argv = vec!["sh".into(), "-c".into(), script];
         chosen.note = Some(format!(
             "the default server's arguments (from {}) contain a bare `--`, which mcp-proxy's \
@@ -334,8 +384,8 @@ pub fn proxy_args(
                     format!("{at}/{i}/value"),
                     format!(
                         "`{name}={value}` starts with `-`: mcp-proxy's `-e NAME VALUE` would read it \
-                         as an option, and with `passEnvironment: false` the gateway container's \
-                         environment does not reach the server"
+                         as an option, and with `passEnvironment` off (`false`, or deleted by a `null`) \
+                         the gateway container's environment does not reach the server"
                     ),
                 )
                 .with_help("set `transport.stdioGateway.passEnvironment: true` (the variable then goes through the gateway container's environment), or run the server as a named server, whose `env` servers.json carries"),
@@ -468,7 +518,13 @@ mod tests {
         gw.server.command = "srv".into();
         gw.server.args = vec!["a".into(), "--".into(), "it's $HOME".into()];
         let mut problems = Vec::new();
-        let d = default_server(&gw, &RenderedArgv::default(), &mut problems).expect("runs");
+        let d = default_server(
+            &gw,
+            &RenderedArgv::default(),
+            &KubeletEnv::default(),
+            &mut problems,
+        )
+        .expect("runs");
         assert_eq!(
             d.argv,
             ["sh", "-c", "exec 'srv' 'a' '--' 'it'\\''s $$HOME'"]
@@ -476,7 +532,13 @@ mod tests {
         assert!(d.note.is_some());
         gw.server.command = "https://example.com/sse".into();
         gw.server.args.clear();
-        assert!(default_server(&gw, &RenderedArgv::default(), &mut problems).is_none());
+        assert!(default_server(
+            &gw,
+            &RenderedArgv::default(),
+            &KubeletEnv::default(),
+            &mut problems
+        )
+        .is_none());
         assert_eq!(
             problems[0].pointer,
             "/transport/stdioGateway/server/command"

@@ -160,10 +160,24 @@ pub fn build(
     gateway: &StdioGateway,
     rendered: &RenderedArgv,
 ) -> Result<GatewaySpec, Vec<GatewayProblem>> {
+    let mut named_problems = Vec::new();
+    let named_servers = named::named_servers(gateway, &mut named_problems);
+    let mut proxy_problems = Vec::new();
+    let proxy = argv::proxy_args(gateway, !named_servers.is_empty(), &mut proxy_problems);
+    // The gateway container's environment, in its order: the server
+    // container's, the gateway's own `env`/`envFrom`, then what `-e` cannot carry.
+    let mut env = rendered.env.clone();
+    env.declare_objects(&gateway.env);
+    if !gateway.env_from.is_empty() {
+        env.add_env_from();
+    }
+    for (name, value) in &proxy.env {
+        env.declare(name, Some(value));
+    }
     let mut problems = Vec::new();
-    let default = argv::default_server(gateway, rendered, &mut problems);
-    let named_servers = named::named_servers(gateway, &mut problems);
-    let proxy = argv::proxy_args(gateway, !named_servers.is_empty(), &mut problems);
+    let default = argv::default_server(gateway, rendered, &env, &mut problems);
+    problems.extend(named_problems);
+    problems.extend(proxy_problems);
     let mut notes = Vec::new();
     if default.is_none() && !named_servers.iter().any(|e| e.enabled) && problems.is_empty() {
         let mut message =

@@ -23,8 +23,17 @@ pub struct StdioGateway {
     /// Address the gateway binds to inside the pod.
     pub host: String,
     /// Origins allowed by CORS. `["*"]` allows any origin.
+    // Absent reads as none, never as the default: `allowOrigins: null` makes
+    // Helm delete the key before the chart writes the annotation, and a user
+    // who deletes the default must not get `*` back.
+    #[serde(default)]
+    #[schemars(default = "any_origin")]
     pub allow_origins: Vec<String>,
     /// Hand the gateway's whole environment to the servers it spawns.
+    // Absent reads as off (what a template reads from a deleted key), so a
+    // `null` never hands the gateway's secrets to the servers.
+    #[serde(default)]
+    #[schemars(default = "pass_everything")]
     pub pass_environment: bool,
     /// Working directory of the spawned servers (empty: the image's default).
     pub cwd: String,
@@ -49,6 +58,14 @@ pub struct StdioGateway {
     pub named_servers_json: String,
 }
 
+fn any_origin() -> Vec<String> {
+    vec!["*".into()]
+}
+
+fn pass_everything() -> bool {
+    true
+}
+
 impl Default for StdioGateway {
     fn default() -> Self {
         StdioGateway {
@@ -57,8 +74,8 @@ impl Default for StdioGateway {
             pull_policy: PullPolicy::IfNotPresent,
             port: 8096,
             host: "0.0.0.0".into(),
-            allow_origins: vec!["*".into()],
-            pass_environment: true,
+            allow_origins: any_origin(),
+            pass_environment: pass_everything(),
             cwd: String::new(),
             pre_start: Vec::new(),
             env: Vec::new(),

@@ -22,7 +22,9 @@ pub fn emit_document(value: &Value) -> String {
         Value::Object(map) if !map.is_empty() => emit_map(&mut out, map, 0),
         Value::Array(items) if !items.is_empty() => emit_seq(&mut out, items, 0),
         scalar => {
-            out.push_str(&inline(scalar, 0));
+            // A literal block's lines are indented even here: at column 0 a
+            // line `...` or `---` would end the document instead.
+            out.push_str(&inline(scalar, 2));
             out.push('\n');
         }
     }
@@ -295,6 +297,20 @@ mod tests {
             doc,
             "script: \"x\\u2028  injected.sh: |2\\u2028    \\nsecond line\"\n"
         );
+    }
+
+    #[test]
+    fn a_top_level_block_cannot_end_the_document() {
+        // Found by the emitter fuzz target: a top-level multi-line string
+        // with a line `...` was cut there (document end marker).
+        for text in ["\u{2eff}\n...", "a\n---\nb: c\n", "x\n... # y\nz"] {
+            let value = json!(text);
+            let doc = emit_document(&value);
+            let loaded = super::super::load_documents(&doc, &Default::default()).expect("reads");
+            assert_eq!(loaded.documents.len(), 1, "{doc:?}");
+            assert_eq!(loaded.documents[0].to_json(), value, "{doc:?}");
+        }
+        assert_eq!(emit_document(&json!("a\n...")), "|-\n  a\n  ...\n");
     }
 
     #[test]
