@@ -156,7 +156,7 @@ fn a_null_allow_origins_allows_no_origin_in_both() {
         !report
             .diagnostics
             .iter()
-            .any(|d| d.code == "cors-any-origin"),
+            .any(|d| d.code == Code::CorsAnyOrigin),
         "{:?}",
         report.diagnostics
     );
@@ -168,7 +168,7 @@ fn a_null_allow_origins_allows_no_origin_in_both() {
     assert!(report
         .diagnostics
         .iter()
-        .any(|d| d.code == "cors-any-origin"));
+        .any(|d| d.code == Code::CorsAnyOrigin));
 }
 
 /// The kubelet expands `$(URL)` in the container's command before mcp-proxy
