@@ -755,7 +755,8 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
-        if (self.mark.col as isize) < self.indent {
+        // mcp-chart: libyaml does not check indentation inside flow collections.
+        if self.flow_level == 0 && (self.mark.col as isize) < self.indent {
             return Err(ScanError::new_str(self.mark, "invalid indentation"));
         }
 
@@ -1774,9 +1775,9 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         // Scan the leading line breaks and determine the indentation level if needed.
         if indent == 0 {
-            self.skip_block_scalar_first_line_indent(&mut indent, &mut trailing_breaks);
+            self.skip_block_scalar_first_line_indent(&mut indent, &mut trailing_breaks)?;
         } else {
-            self.skip_block_scalar_indent(indent, &mut trailing_breaks);
+            self.skip_block_scalar_indent(indent, &mut trailing_breaks)?;
         }
 
         // We have an end-of-stream with no content, e.g.:
@@ -1851,7 +1852,7 @@ impl<'input, T: Input> Scanner<'input, T> {
             self.read_break(&mut leading_break);
 
             // Eat the following indentation spaces and line breaks.
-            self.skip_block_scalar_indent(indent, &mut trailing_breaks);
+            self.skip_block_scalar_indent(indent, &mut trailing_breaks)?;
         }
 
         // Chomp the tail.
@@ -1922,7 +1923,7 @@ impl<'input, T: Input> Scanner<'input, T> {
     }
 
     /// Skip the block scalar indentation and empty lines.
-    fn skip_block_scalar_indent(&mut self, indent: usize, breaks: &mut String) {
+    fn skip_block_scalar_indent(&mut self, indent: usize, breaks: &mut String) -> ScanResult {
         loop {
             // Consume all spaces. Tabs cannot be used as indentation.
             if indent < self.input.bufmaxlen() - 2 {
@@ -1951,6 +1952,13 @@ impl<'input, T: Input> Scanner<'input, T> {
                 self.input.lookahead(2);
             }
 
+            // mcp-chart: as libyaml, a tab within the indentation is an error
+            // (rather than the end of the scalar).
+            self.input.lookahead(1);
+            if self.mark.col < indent && self.input.peek() == '\t' {
+                return Err(tab_in_block_indentation(self.mark));
+            }
+
             // If our current line is empty, skip over the break and continue looping.
             if self.input.next_is_break() {
                 self.read_break(breaks);
@@ -1959,18 +1967,27 @@ impl<'input, T: Input> Scanner<'input, T> {
                 break;
             }
         }
+        Ok(())
     }
 
     /// Determine the indentation level for a block scalar from the first line of its contents.
     ///
     /// The function skips over whitespace-only lines and sets `indent` to the the longest
     /// whitespace line that was encountered.
-    fn skip_block_scalar_first_line_indent(&mut self, indent: &mut usize, breaks: &mut String) {
+    fn skip_block_scalar_first_line_indent(
+        &mut self,
+        indent: &mut usize,
+        breaks: &mut String,
+    ) -> ScanResult {
         let mut max_indent = 0;
         loop {
             // Consume all spaces. Tabs cannot be used as indentation.
             while self.input.look_ch() == ' ' {
                 self.skip_blank();
+            }
+            // mcp-chart: as libyaml, a tab before the indentation is known is an error.
+            if self.input.peek() == '\t' {
+                return Err(tab_in_block_indentation(self.mark));
             }
 
             if self.mark.col > max_indent {
@@ -1999,6 +2016,7 @@ impl<'input, T: Input> Scanner<'input, T> {
         if self.indent > 0 {
             *indent = (*indent).max(1);
         }
+        Ok(())
     }
 
     fn fetch_flow_scalar(&mut self, single: bool) -> ScanResult {
@@ -2047,12 +2065,8 @@ impl<'input, T: Input> Scanner<'input, T> {
                 ));
             }
 
-            if (self.mark.col as isize) < self.indent {
-                return Err(ScanError::new_str(
-                    start_mark,
-                    "invalid indentation in quoted scalar",
-                ));
-            }
+            // mcp-chart: libyaml does not check the indentation of a quoted
+            // scalar's continuation lines (only document indicators at column 0).
 
             leading_blanks = false;
             self.consume_flow_scalar_non_whitespace_chars(
@@ -2226,7 +2240,8 @@ impl<'input, T: Input> Scanner<'input, T> {
             'e' => ret = '\x1b',
             ' ' => ret = '\x20',
             '"' => ret = '"',
-            '/' => ret = '/',
+            // mcp-chart: go-yaml v2 knows `\'` and not YAML 1.2's `\/`.
+            '\'' => ret = '\'',
             '\\' => ret = '\\',
             // Unicode next line (#x85)
             'N' => ret = char::from_u32(0x85).unwrap(),
@@ -2296,12 +2311,7 @@ impl<'input, T: Input> Scanner<'input, T> {
         let indent = self.indent + 1;
         let start_mark = self.mark;
 
-        if self.flow_level > 0 && (start_mark.col as isize) < indent {
-            return Err(ScanError::new_str(
-                start_mark,
-                "invalid indentation in flow construct",
-            ));
-        }
+        // mcp-chart: libyaml does not check indentation inside flow collections.
 
         let mut string = String::with_capacity(32);
         self.buf_whitespaces.clear();
@@ -2547,14 +2557,10 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         // Skip over ':'.
         self.skip_non_blank();
-        if self.input.look_ch() == '\t'
-            && !self.skip_ws_to_eol(SkipTabs::Yes)?.has_valid_yaml_ws()
-            && (self.input.peek() == '-' || self.input.next_is_alpha())
-        {
-            return Err(ScanError::new_str(
-                self.mark,
-                "':' must be followed by a valid YAML whitespace",
-            ));
+        // mcp-chart: libyaml takes tabs after ':' as the separating blank
+        // (`key:\tvalue`).
+        if self.input.look_ch() == '\t' {
+            self.skip_ws_to_eol(SkipTabs::Yes)?;
         }
 
         if sk.possible {
@@ -2775,6 +2781,14 @@ pub enum Chomping {
     Clip,
     /// The final line break and trailing empty lines are included.
     Keep,
+}
+
+/// mcp-chart: libyaml's error for a tab where a block scalar's indentation is read.
+fn tab_in_block_indentation(mark: Marker) -> ScanError {
+    ScanError::new_str(
+        mark,
+        "while scanning a block scalar, found a tab character where an indentation space is expected",
+    )
 }
 
 #[cfg(test)]

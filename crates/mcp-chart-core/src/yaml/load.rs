@@ -75,9 +75,23 @@ pub struct Loaded {
     pub hazards: Vec<Hazard>,
 }
 
-/// Reads every document of `text`.
+/// Reads every document of `text` as Kubernetes and Helm read a manifest
+/// (go-yaml v2, then sigs.k8s.io/yaml's conversion to JSON): the same scalar
+/// resolution, merge keys, tags and refusals as [`load_helm_values`], but
+/// every document of the text.
 pub fn load_documents(text: &str, limits: &Limits) -> Result<Loaded, YamlError> {
-    load(text, limits, false, false)
+    if text.len() > limits.max_bytes {
+        return Err(YamlError::Limit {
+            location: Location::new(1, 1),
+            what: "input size in bytes",
+            limit: limits.max_bytes,
+        });
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // kubectl and Helm cut a stream at `---` lines before go-yaml reads a
+    // piece, so a directive never reaches a document: refuse it as they do.
+    let prepared = helm_text(text, Text::Manifest)?;
+    load(&prepared, limits, false, true)
 }
 
 /// Reads a values file exactly as Helm does (go-yaml v2, then sigs.k8s.io/yaml's
@@ -99,7 +113,12 @@ pub fn load_helm_values(
         });
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let prepared = helm_text(text, all_documents)?;
+    let prepared = helm_text(
+        text,
+        Text::Values {
+            helm4: all_documents,
+        },
+    )?;
     if !all_documents {
         return load(&prepared, limits, true, true);
     }
@@ -319,6 +338,16 @@ impl Builder<'_> {
                 if self.expects_key() {
                     let full_tag = tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix));
                     let plain = style == ScalarStyle::Plain && (tag.is_none() || self.helm);
+                    if anchor > 0 {
+                        // go-yaml lets a later alias stand for an anchored key.
+                        let kind = if self.helm {
+                            go::resolve(full_tag.as_deref(), &text, plain)
+                                .map_or_else(|_| NodeKind::Str(text.to_string()), go_kind)
+                        } else {
+                            NodeKind::Str(text.to_string())
+                        };
+                        self.anchors.insert(anchor, Node { kind, span: here });
+                    }
                     self.set_key(
                         Scalar {
                             text: text.into_owned(),
@@ -571,17 +600,7 @@ impl Builder<'_> {
         if plain && full_tag.is_none() {
             self.plain_hazard(text, span);
         }
-        Ok(match value {
-            GoScalar::Null => NodeKind::Null,
-            GoScalar::Bool(b) => NodeKind::Bool(b),
-            GoScalar::Int(i) => NodeKind::Int(i),
-            GoScalar::Uint(u) => NodeKind::Uint(u),
-            // Infinities and NaN fail only if they survive to the JSON
-            // conversion (a later duplicate key may replace them): see
-            // `helm_check`.
-            GoScalar::Float(f) => NodeKind::Float(f),
-            GoScalar::Str(s) => NodeKind::Str(s),
-        })
+        Ok(go_kind(value))
     }
 
     /// Records a YAML 1.1 boolean word or a leading-zero octal.
@@ -655,6 +674,20 @@ impl Builder<'_> {
             Resolved::Float(f) => NodeKind::Float(f),
             Resolved::Str => NodeKind::Str(text.to_string()),
         }
+    }
+}
+
+/// The node a go-yaml scalar is. Infinities and NaN fail only if they survive
+/// to the JSON conversion (a later duplicate key may replace them): see
+/// [`helm_check`].
+fn go_kind(value: GoScalar) -> NodeKind {
+    match value {
+        GoScalar::Null => NodeKind::Null,
+        GoScalar::Bool(b) => NodeKind::Bool(b),
+        GoScalar::Int(i) => NodeKind::Int(i),
+        GoScalar::Uint(u) => NodeKind::Uint(u),
+        GoScalar::Float(f) => NodeKind::Float(f),
+        GoScalar::Str(s) => NodeKind::Str(s),
     }
 }
 
@@ -800,8 +833,13 @@ fn helm_merge_error(span: Span) -> YamlError {
 
 /// What Helm's YAML reader refuses before parsing (control characters,
 /// directives it does not support, a tab where a token would start), and
-/// the line breaks YAML 1.1 adds (NEL, LS, PS) made plain newlines.
-fn helm_text(text: &str, helm4: bool) -> Result<std::borrow::Cow<'_, str>, YamlError> {
+/// the line breaks YAML 1.1 adds (NEL, LS, PS) made plain newlines (libyaml
+/// breaks lines at all three; inside a quoted or block scalar it keeps LS and
+/// PS as characters, which this does not model: see docs/yaml.md).
+fn helm_text(text: &str, rules: Text) -> Result<std::borrow::Cow<'_, str>, YamlError> {
+    // Helm 4's values and manifests are cut at `---` lines first: a directive
+    // is then never followed by its document.
+    let helm4 = matches!(rules, Text::Manifest | Text::Values { helm4: true });
     let index = crate::location::LineIndex::new(text);
     let refuse = |offset: usize, message: &str| YamlError::Syntax {
         location: index.location(text, offset),
@@ -813,7 +851,13 @@ fn helm_text(text: &str, helm4: bool) -> Result<std::borrow::Cow<'_, str>, YamlE
             '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
             | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
         if !printable {
-            return Err(refuse(offset, "control characters are not allowed"));
+            return Err(refuse(
+                offset,
+                &format!(
+                    "control characters are not allowed: U+{:04X} here (Helm and Kubernetes refuse it; write it as an escape in a double-quoted string)",
+                    u32::from(c)
+                ),
+            ));
         }
         breaks |= matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');
     }
@@ -858,7 +902,9 @@ fn helm_text(text: &str, helm4: bool) -> Result<std::borrow::Cow<'_, str>, YamlE
             }
             continue;
         }
-        if !seen_content && body.starts_with("...") {
+        // A piece with nothing but `...` has no document to read; go-yaml
+        // refuses it, but a manifest piece without content is passed on as is.
+        if !seen_content && body.starts_with("...") && rules != Text::Manifest {
             return Err(refuse(here, "did not find expected node content"));
         }
         seen_content = true;
@@ -892,6 +938,15 @@ fn helm_text(text: &str, helm4: bool) -> Result<std::borrow::Cow<'_, str>, YamlE
     Ok(std::borrow::Cow::Owned(
         text.replace(['\u{85}', '\u{2028}', '\u{2029}'], "\n"),
     ))
+}
+
+/// Which text [`helm_text`] prepares.
+#[derive(Clone, Copy, PartialEq)]
+enum Text {
+    /// A values file (Helm 4 cuts it at `---` lines).
+    Values { helm4: bool },
+    /// A manifest piece, as kubectl and Helm read it.
+    Manifest,
 }
 
 /// Where the tab is in `key:\tvalue`, when `key` is a plain key (so the tab
