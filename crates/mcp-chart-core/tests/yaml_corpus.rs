@@ -8,7 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use mcp_chart_core::yaml::go::float_json;
-use mcp_chart_core::yaml::{decode_utf8, load_documents, Limits, Node, NodeKind, YamlError};
+use mcp_chart_core::yaml::{
+    decode_utf8, emit_document, load_documents, Limits, Node, NodeKind, YamlError,
+};
 use serde_json::Value;
 
 /// Forms (`name`, or `name@helm4` for the stream Helm 4 hands on) where the
@@ -153,5 +155,64 @@ fn the_reader_reads_every_form_as_kubectl_does() {
         failures.len(),
         forms.len(),
         failures.join("\n")
+    );
+}
+
+/// Issue 18 item 10: a re-emitted document is read as the original was. Every
+/// form kubectl reads goes through the reader, the emitter and the reader
+/// again, and must still be what kubectl read from the original.
+#[test]
+fn every_form_reads_the_same_after_re_emission() {
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(corpus()).expect("corpus directory") {
+        let form = entry.expect("entry").path();
+        if form.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let name = form.file_stem().unwrap().to_string_lossy().to_string();
+        if KNOWN_DIFFERENCES.iter().any(|(k, _)| *k == name) {
+            continue;
+        }
+        let record: Value = serde_json::from_str(
+            &std::fs::read_to_string(form.with_extension("oracle.json")).expect("record"),
+        )
+        .expect("record is JSON");
+        if record["kubectl"]["ok"] != Value::Bool(true) {
+            continue;
+        }
+        let doc = read(&std::fs::read(&form).expect("form")).expect("reads");
+        let emitted = emit_document(&doc.to_json());
+        match read(emitted.as_bytes()) {
+            Ok(again) if canon_node(&again) == canon_json(&record["kubectl"]["json"]) => {}
+            Ok(again) => failures.push(format!(
+                "{name}: re-emitted as\n{emitted}\nreads as {}",
+                canon_node(&again)
+            )),
+            Err(err) => failures.push(format!("{name}: re-emitted text refused: {err}\n{emitted}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The five findings of issue 18 item 10, written out.
+#[test]
+fn re_emission_keeps_numbers_and_merges() {
+    let text = "\
+a: ._5
+b: 0xFFFFFFFFFFFFFFFF
+c: 0b1111111111111111111111111111111111111111111111111111111111111111
+d: 01777777777777777777777
+e: 1e3
+base: &b {k: merged}
+m:
+  k: explicit
+  <<: *b
+";
+    let doc = read(text.as_bytes()).expect("reads");
+    let emitted = emit_document(&doc.to_json());
+    assert_eq!(
+        emitted,
+        "a: \"._5\"\nb: 18446744073709551615\nc: 18446744073709551615\n\
+         d: 18446744073709551615\ne: 1000\nbase:\n  k: merged\nm:\n  k: merged\n"
     );
 }
