@@ -17,7 +17,8 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Deepest nesting of maps and sequences.
     pub max_depth: usize,
-    /// Most nodes that aliases may copy in one text ("billion laughs").
+    /// Most nodes that aliases may copy in one text ("billion laughs"), on top
+    /// of go-yaml's own rule (see [`allowed_alias_ratio`]).
     pub max_alias_nodes: usize,
 }
 
@@ -73,6 +74,8 @@ pub struct Loaded {
     pub documents: Vec<Node>,
     /// Hazards in reading order.
     pub hazards: Vec<Hazard>,
+    /// Nodes that aliases copied (the nodes an alias stands for, each time).
+    pub alias_nodes: usize,
 }
 
 /// Reads every document of `text` as Kubernetes and Helm read a manifest
@@ -220,7 +223,8 @@ fn load(text: &str, limits: &Limits, first_only: bool, helm: bool) -> Result<Loa
         limits,
         stack: Vec::new(),
         anchors: HashMap::new(),
-        alias_nodes: 0,
+        doc_nodes: 0,
+        doc_alias_nodes: 0,
         root: None,
         out: Loaded::default(),
         helm,
@@ -312,7 +316,11 @@ struct Builder<'l> {
     limits: &'l Limits,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
-    alias_nodes: usize,
+    /// Nodes decoded in the current document, as go-yaml counts them (keys,
+    /// values, collections and aliases, and the nodes each alias copies).
+    doc_nodes: usize,
+    /// Of those, the nodes aliases copied.
+    doc_alias_nodes: usize,
     root: Option<Node>,
     out: Loaded,
     /// Read as Helm reads values (see [`load_helm_values`]).
@@ -325,7 +333,11 @@ impl Builder<'_> {
         let here = span_of(&span);
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-            Event::DocumentStart(_) => self.root = None,
+            Event::DocumentStart(_) => {
+                self.root = None;
+                self.doc_nodes = 0;
+                self.doc_alias_nodes = 0;
+            }
             Event::DocumentEnd => {
                 let root = self.root.take().unwrap_or(Node {
                     kind: NodeKind::Null,
@@ -335,6 +347,7 @@ impl Builder<'_> {
                 return Ok(true);
             }
             Event::Scalar(text, style, anchor, tag) => {
+                self.doc_nodes += 1;
                 if self.expects_key() {
                     let full_tag = tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix));
                     let plain = style == ScalarStyle::Plain && (tag.is_none() || self.helm);
@@ -378,14 +391,18 @@ impl Builder<'_> {
                     .ok_or(YamlError::UnknownAnchor {
                         location: here.start,
                     })?;
-                self.alias_nodes += count_nodes(&node);
-                if self.alias_nodes > self.limits.max_alias_nodes {
+                let copied = count_nodes(&node);
+                self.out.alias_nodes += copied;
+                self.doc_alias_nodes += copied;
+                self.doc_nodes += 1 + copied;
+                if self.out.alias_nodes > self.limits.max_alias_nodes {
                     return Err(YamlError::Limit {
                         location: here.start,
                         what: "nodes copied by aliases",
                         limit: self.limits.max_alias_nodes,
                     });
                 }
+                self.check_alias_ratio(here)?;
                 if self.expects_key() {
                     if !self.helm {
                         return Err(YamlError::Syntax {
@@ -408,6 +425,7 @@ impl Builder<'_> {
                 self.push_value(node)?;
             }
             Event::SequenceStart(anchor, _) => {
+                self.doc_nodes += 1;
                 self.open(
                     Frame::Seq {
                         items: Vec::new(),
@@ -418,6 +436,7 @@ impl Builder<'_> {
                 )?;
             }
             Event::MappingStart(anchor, _) => {
+                self.doc_nodes += 1;
                 self.open(
                     Frame::Map {
                         entries: Vec::new(),
@@ -472,6 +491,24 @@ impl Builder<'_> {
             }
         }
         Ok(false)
+    }
+
+    /// go-yaml's defence against alias bombs (decode.go): a document whose
+    /// aliases copy too large a share of its nodes is refused.
+    fn check_alias_ratio(&self, here: Span) -> Result<(), YamlError> {
+        let (aliased, total) = (self.doc_alias_nodes, self.doc_nodes);
+        #[allow(clippy::cast_precision_loss)]
+        let ratio = aliased as f64 / total as f64;
+        let allowed = allowed_alias_ratio(total);
+        if aliased > 100 && total > 1000 && ratio > allowed {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            return Err(YamlError::Limit {
+                location: here.start,
+                what: "the share of a document's nodes that aliases copy, in percent (go-yaml's rule against alias bombs, as Helm and Kubernetes read YAML)",
+                limit: (allowed * 100.0) as usize,
+            });
+        }
+        Ok(())
     }
 
     fn expects_key(&self) -> bool {
@@ -1001,10 +1038,25 @@ fn merge_error(span: Span) -> YamlError {
     }
 }
 
+/// The nodes go-yaml decodes for `node` (keys included).
 fn count_nodes(node: &Node) -> usize {
     1 + match &node.kind {
         NodeKind::Seq(items) => items.iter().map(count_nodes).sum(),
-        NodeKind::Map(entries) => entries.iter().map(|e| count_nodes(&e.value)).sum(),
+        NodeKind::Map(entries) => entries.iter().map(|e| 1 + count_nodes(&e.value)).sum(),
         _ => 0,
+    }
+}
+
+/// go-yaml v2/v3's `allowedAliasRatio`: the share of a document's decoded
+/// nodes that aliases may copy, 99% up to 400,000 nodes, falling linearly to
+/// 10% at 4,000,000.
+fn allowed_alias_ratio(decoded: usize) -> f64 {
+    const LOW: usize = 400_000;
+    const HIGH: usize = 4_000_000;
+    #[allow(clippy::cast_precision_loss)]
+    match decoded {
+        n if n <= LOW => 0.99,
+        n if n >= HIGH => 0.10,
+        n => 0.99 - 0.89 * ((n - LOW) as f64 / (HIGH - LOW) as f64),
     }
 }
