@@ -94,7 +94,7 @@ pub fn load_documents(text: &str, limits: &Limits) -> Result<Loaded, YamlError> 
     // kubectl and Helm cut a stream at `---` lines before go-yaml reads a
     // piece, so a directive never reaches a document: refuse it as they do.
     let prepared = helm_text(text, Text::Manifest)?;
-    load(&prepared, limits, false, true)
+    load(&prepared, limits, false)
 }
 
 /// Reads a values file exactly as Helm does (go-yaml v2, then sigs.k8s.io/yaml's
@@ -123,13 +123,13 @@ pub fn load_helm_values(
         },
     )?;
     if !all_documents {
-        return load(&prepared, limits, true, true);
+        return load(&prepared, limits, true);
     }
     // Helm 4 cuts the file at `---` lines (k8s.io/apimachinery's YAMLReader)
     // and reads the first document of each part.
     let mut out = Loaded::default();
     for (first_line, chunk) in yaml_reader_chunks(&prepared)? {
-        let mut loaded = load(chunk, limits, true, true).map_err(|e| shift_error(e, first_line))?;
+        let mut loaded = load(chunk, limits, true).map_err(|e| shift_error(e, first_line))?;
         for doc in &mut loaded.documents {
             shift_node(doc, first_line);
         }
@@ -207,11 +207,13 @@ pub fn load_first_document(
     text: &str,
     limits: &Limits,
 ) -> Result<(Option<Node>, Vec<Hazard>), YamlError> {
-    let loaded = load(text, limits, true, false)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let prepared = helm_text(text, Text::Values { helm4: false })?;
+    let loaded = load(&prepared, limits, true)?;
     Ok((loaded.documents.into_iter().next(), loaded.hazards))
 }
 
-fn load(text: &str, limits: &Limits, first_only: bool, helm: bool) -> Result<Loaded, YamlError> {
+fn load(text: &str, limits: &Limits, first_only: bool) -> Result<Loaded, YamlError> {
     if text.len() > limits.max_bytes {
         return Err(YamlError::Limit {
             location: Location::new(1, 1),
@@ -227,7 +229,6 @@ fn load(text: &str, limits: &Limits, first_only: bool, helm: bool) -> Result<Loa
         doc_alias_nodes: 0,
         root: None,
         out: Loaded::default(),
-        helm,
     };
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
@@ -240,9 +241,7 @@ fn load(text: &str, limits: &Limits, first_only: bool, helm: bool) -> Result<Loa
             break;
         }
     }
-    if helm {
-        builder.out.documents.iter().try_for_each(helm_check)?;
-    }
+    builder.out.documents.iter().try_for_each(helm_check)?;
     Ok(builder.out)
 }
 
@@ -323,8 +322,6 @@ struct Builder<'l> {
     doc_alias_nodes: usize,
     root: Option<Node>,
     out: Loaded,
-    /// Read as Helm reads values (see [`load_helm_values`]).
-    helm: bool,
 }
 
 impl Builder<'_> {
@@ -350,15 +347,11 @@ impl Builder<'_> {
                 self.doc_nodes += 1;
                 if self.expects_key() {
                     let full_tag = tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix));
-                    let plain = style == ScalarStyle::Plain && (tag.is_none() || self.helm);
+                    let plain = style == ScalarStyle::Plain;
                     if anchor > 0 {
                         // go-yaml lets a later alias stand for an anchored key.
-                        let kind = if self.helm {
-                            go::resolve(full_tag.as_deref(), &text, plain)
-                                .map_or_else(|_| NodeKind::Str(text.to_string()), go_kind)
-                        } else {
-                            NodeKind::Str(text.to_string())
-                        };
+                        let kind = go::resolve(full_tag.as_deref(), &text, plain)
+                            .map_or_else(|_| NodeKind::Str(text.to_string()), go_kind);
                         self.anchors.insert(anchor, Node { kind, span: here });
                     }
                     self.set_key(
@@ -372,11 +365,7 @@ impl Builder<'_> {
                     );
                     return Ok(false);
                 }
-                let kind = if self.helm {
-                    self.helm_scalar(&text, style, tag.as_deref(), here)?
-                } else {
-                    self.scalar_kind(&text, style, tag.as_deref(), here)
-                };
+                let kind = self.helm_scalar(&text, style, tag.as_deref(), here)?;
                 let node = Node { kind, span: here };
                 if anchor > 0 {
                     self.anchors.insert(anchor, node.clone());
@@ -404,12 +393,6 @@ impl Builder<'_> {
                 }
                 self.check_alias_ratio(here)?;
                 if self.expects_key() {
-                    if !self.helm {
-                        return Err(YamlError::Syntax {
-                            location: here.start,
-                            message: "an alias cannot be a map key here".into(),
-                        });
-                    }
                     let key = alias_key(&node).unwrap_or_else(|m| format!("{BAD_KEY}{m}"));
                     self.set_key(
                         Scalar {
@@ -559,42 +542,30 @@ impl Builder<'_> {
                 })?;
                 let is_merge = scalar.text == "<<"
                     && scalar.resolved.is_none()
-                    && if self.helm {
-                        scalar.plain && scalar.tag.is_none()
-                            || scalar.tag.as_deref() == Some("tag:yaml.org,2002:merge")
-                    } else {
-                        scalar.plain
-                    };
+                    && (scalar.plain && scalar.tag.is_none()
+                        || scalar.tag.as_deref() == Some("tag:yaml.org,2002:merge"));
                 if is_merge {
-                    if self.helm {
-                        // go-yaml v2: the merged keys are set where `<<` is
-                        // written, over the keys before it.
-                        for entry in merge_sources(node, key_span)? {
-                            merged.push(entry.clone());
-                            match find_key(entries, positions, &entry.key) {
-                                Some(i) => entries[i] = entry,
-                                None => {
-                                    entries.push(entry);
-                                    index_last(entries, positions);
-                                }
+                    // go-yaml v2: the merged keys are set where `<<` is
+                    // written, over the keys before it.
+                    for entry in merge_sources(node, key_span)? {
+                        merged.push(entry.clone());
+                        match find_key(entries, positions, &entry.key) {
+                            Some(i) => entries[i] = entry,
+                            None => {
+                                entries.push(entry);
+                                index_last(entries, positions);
                             }
                         }
-                    } else {
-                        merge_into(merged, node, key_span)?;
                     }
                     return Ok(());
                 }
-                let (key, hazard) = if self.helm {
-                    helm_key(scalar, key_span)?
-                } else {
-                    key_string(scalar, key_span)
-                };
+                let (key, hazard) = helm_key(scalar, key_span)?;
                 if let Some(h) = hazard {
                     self.out.hazards.push(h);
                 }
                 if let Some(existing) = find_key(entries, positions, &key).map(|i| &mut entries[i])
                 {
-                    let over_merge = self.helm && merged.iter().any(|e| e.key == key);
+                    let over_merge = merged.iter().any(|e| e.key == key);
                     if !over_merge {
                         self.out.hazards.push(Hazard {
                             kind: HazardKind::DuplicateKey {
@@ -663,55 +634,6 @@ impl Builder<'_> {
             _ => {}
         }
     }
-
-    fn scalar_kind(
-        &mut self,
-        text: &str,
-        style: ScalarStyle,
-        tag: Option<&saphyr_parser::Tag>,
-        span: Span,
-    ) -> NodeKind {
-        if let Some(tag) = tag {
-            if tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!" {
-                match tag.suffix.as_str() {
-                    "str" | "binary" => return NodeKind::Str(text.to_string()),
-                    _ => {}
-                }
-            }
-        }
-        if style != ScalarStyle::Plain {
-            return NodeKind::Str(text.to_string());
-        }
-        match resolve_plain(text) {
-            Resolved::Null => NodeKind::Null,
-            Resolved::Bool { value, yaml11_word } => {
-                if yaml11_word {
-                    self.out.hazards.push(Hazard {
-                        kind: HazardKind::Yaml11Bool {
-                            text: text.to_string(),
-                            value,
-                        },
-                        span,
-                    });
-                }
-                NodeKind::Bool(value)
-            }
-            Resolved::Int { value, octal } => {
-                if octal {
-                    self.out.hazards.push(Hazard {
-                        kind: HazardKind::Octal {
-                            text: text.to_string(),
-                            value,
-                        },
-                        span,
-                    });
-                }
-                NodeKind::Int(value)
-            }
-            Resolved::Float(f) => NodeKind::Float(f),
-            Resolved::Str => NodeKind::Str(text.to_string()),
-        }
-    }
 }
 
 /// The node a go-yaml scalar is. Infinities and NaN fail only if they survive
@@ -755,7 +677,7 @@ fn key_string(scalar: Scalar, span: Span) -> (String, Option<Hazard>) {
             (value.to_string(), hazard)
         }
         Resolved::Null => ("null".to_string(), None),
-        Resolved::Float(_) | Resolved::Str => (scalar.text, None),
+        Resolved::Uint(_) | Resolved::Float(_) | Resolved::Str => (scalar.text, None),
     }
 }
 
@@ -1003,39 +925,6 @@ fn plain_key_tab(line: &str) -> Option<usize> {
         return None;
     }
     Some(skipped + colon + 1)
-}
-
-/// Applies a YAML merge key (`<<: *base` or `<<: [*a, *b]`).
-fn merge_into(merged: &mut Vec<Entry>, node: Node, key_span: Span) -> Result<(), YamlError> {
-    let sources = match node.kind {
-        NodeKind::Map(entries) => vec![entries],
-        NodeKind::Seq(items) => items
-            .into_iter()
-            .map(|item| match item.kind {
-                NodeKind::Map(entries) => Ok(entries),
-                _ => Err(()),
-            })
-            .collect::<Result<Vec<_>, ()>>()
-            .map_err(|()| merge_error(key_span))?,
-        _ => return Err(merge_error(key_span)),
-    };
-    let mut seen: std::collections::HashSet<String> =
-        merged.iter().map(|e| e.key.clone()).collect();
-    for entries in sources {
-        for entry in entries {
-            if seen.insert(entry.key.clone()) {
-                merged.push(entry);
-            }
-        }
-    }
-    Ok(())
-}
-
-fn merge_error(span: Span) -> YamlError {
-    YamlError::Syntax {
-        location: span.start,
-        message: "a merge key `<<` needs a map or a list of maps".into(),
-    }
 }
 
 /// The nodes go-yaml decodes for `node` (keys included).
