@@ -605,7 +605,9 @@ impl Builder<'_> {
                 location: span.start,
                 message,
             })?;
-        if plain && full_tag.is_none() {
+        // Only booleans and integers can be YAML 1.1 surprises: resolve again
+        // (to mark them) only those.
+        if plain && full_tag.is_none() && matches!(value, GoScalar::Bool(_) | GoScalar::Int(_)) {
             self.plain_hazard(text, span);
         }
         Ok(go_kind(value))
@@ -799,13 +801,22 @@ fn helm_text(text: &str, rules: Text) -> Result<std::borrow::Cow<'_, str>, YamlE
     // Helm 4's values and manifests are cut at `---` lines first: a directive
     // is then never followed by its document.
     let helm4 = matches!(rules, Text::Manifest | Text::Values { helm4: true });
-    let index = crate::location::LineIndex::new(text);
+    // The line index is built only for an error.
     let refuse = |offset: usize, message: &str| YamlError::Syntax {
-        location: index.location(text, offset),
+        location: crate::location::LineIndex::new(text).location(text, offset),
         message: message.to_string(),
     };
     let mut breaks = false;
-    for (offset, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let b = bytes[offset];
+        // Printable ASCII, tab and line breaks: the common case, byte by byte.
+        if (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\t' | b'\r') {
+            offset += 1;
+            continue;
+        }
+        let c = text[offset..].chars().next().unwrap_or('\0');
         let printable = matches!(c,
             '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
             | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
@@ -819,6 +830,16 @@ fn helm_text(text: &str, rules: Text) -> Result<std::borrow::Cow<'_, str>, YamlE
             ));
         }
         breaks |= matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');
+        offset += c.len_utf8();
+    }
+    // The line rules below concern tabs, directives and `...` at the start
+    // of a line: most texts have none of them.
+    let line_rules = text.contains('\t')
+        || text.starts_with(['%', '.'])
+        || text.contains("\n%")
+        || text.contains("\n.");
+    if !breaks && !line_rules {
+        return Ok(std::borrow::Cow::Borrowed(text));
     }
     let mut at_start = true;
     let mut seen_content = false;
