@@ -307,3 +307,28 @@ fn legitimate_aliases_stream() -> String {
     }
     doc.repeat(3)
 }
+
+/// Issue 15: forms Helm 3/4 and kubectl accept, which the reader used to
+/// refuse, in the workload the post-renderer must read and rewrite.
+#[test]
+fn the_workload_may_use_the_forms_helm_accepts() {
+    let forms = [
+        // MinIO: a flow sequence closed at the key's own indentation.
+        "        args: [\n          \"-ce\",\n          \"minio server /export\"\n        ]\n",
+        // Helm 4's re-serialisation: a single-quoted string closed at column 0.
+        "        workingDir: '/data\n  /more\n'\n",
+        // A double-quoted string continued at column 0.
+        "        workingDir: \"/data\n/more\"\n",
+        // A tab after `:`.
+        "        workingDir:\t/data\n",
+    ];
+    for form in forms {
+        let input = format!("{}{form}", workload(&gateway("")));
+        let r = render(&input).unwrap_or_else(|e| panic!("{form:?}: {e}"));
+        assert!(r.output.contains("mcp-gateway"), "{form:?} not rewritten");
+    }
+    // A flow sequence closed at column 0 in a top-level key.
+    let input = format!("{}extra: [one,\ntwo\n]\n", workload(&gateway("")));
+    let r = render(&input).expect("top-level flow closed at column 0");
+    assert!(r.output.contains("extra:\n- one\n- two\n"), "{}", r.output);
+}
