@@ -75,8 +75,8 @@ expect "actionlint .github/workflows" actionlint .github/workflows/*.yml
 # --allow-dirty: a check of what would be packaged, also before a commit.
 # --no-verify: verifying would compile the three crates again from scratch
 # (minutes); the core's own build is verified below, where include_str! bites.
-expect "cargo package (core, module, CLI) --no-verify" \
-  cargo package --locked --no-verify --allow-dirty -p mcp-chart-core -p mcp-chart-module -p mcp-chart
+expect "cargo package (YAML parser, core, module, CLI) --no-verify" \
+  cargo package --locked --no-verify --allow-dirty -p mcp-chart-yaml-parser -p mcp-chart-core -p mcp-chart-module -p mcp-chart
 expect "the core's .crate holds the chart files it embeds" \
   bash -c "tar -tzf target/package/mcp-chart-core-$VERSION.crate | grep -qx mcp-chart-core-$VERSION/chart/values.schema.json"
 expect "the core's source embeds nothing outside its crate" \

@@ -256,3 +256,79 @@ fn nul_and_bad_names_are_refused() {
         assert!(err.place.is_some());
     }
 }
+
+/// Issue 18 item 9: a raw NUL in a quoted scalar is named, with its line and
+/// column (it used to be "unexpected end of stream").
+#[test]
+fn a_nul_in_a_quoted_scalar_is_named_where_it_is() {
+    let input = workload(&gateway("")).replace("image: x", "image: \"x\u{0}y\"");
+    let err = render(&input).expect_err("NUL");
+    let text = err.to_string();
+    assert!(
+        text.contains("control characters are not allowed"),
+        "{text}"
+    );
+    assert!(text.contains("U+0000"), "{text}");
+    let place = err.place.as_ref().expect("located");
+    assert_eq!(place.document, 1);
+    let yaml = match &err.problem {
+        Problem::Yaml(y) => y.location(),
+        other => panic!("not a YAML error: {other:?}"),
+    };
+    // `        image: "x` is 17 characters: the NUL is column 18 of line 16.
+    assert_eq!((yaml.line, yaml.column), (16, 18));
+}
+
+/// Issue 18 item 9: legitimate aliases are not refused. Each document copies a
+/// 1,000-entry anchor 110 times (220,000 nodes, 96% of its nodes: Helm and
+/// kubectl read it: tests/e2e/test_yaml_corpus.py runs kubectl on the same stream);
+/// the old budget of 100,000 copied nodes per document refused it.
+#[test]
+fn a_stream_with_many_legitimate_aliases_passes() {
+    let stream = legitimate_aliases_stream();
+    assert!(stream.len() > 150_000);
+    let r = render(&stream).expect("ordinary aliases pass");
+    assert_eq!(r.output, stream);
+}
+
+fn legitimate_aliases_stream() -> String {
+    let mut doc = String::from(
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared}\nbase: &base\n",
+    );
+    for i in 0..1000 {
+        doc.push_str(&format!("  k{i}: v{i}\n"));
+    }
+    doc.push_str("filler:\n");
+    for i in 0..3000 {
+        doc.push_str(&format!("  f{i}: v{i}\n"));
+    }
+    for i in 0..110 {
+        doc.push_str(&format!("copy{i}: *base\n"));
+    }
+    doc.repeat(3)
+}
+
+/// Issue 15: forms Helm 3/4 and kubectl accept, which the reader used to
+/// refuse, in the workload the post-renderer must read and rewrite.
+#[test]
+fn the_workload_may_use_the_forms_helm_accepts() {
+    let forms = [
+        // MinIO: a flow sequence closed at the key's own indentation.
+        "        args: [\n          \"-ce\",\n          \"minio server /export\"\n        ]\n",
+        // Helm 4's re-serialisation: a single-quoted string closed at column 0.
+        "        workingDir: '/data\n  /more\n'\n",
+        // A double-quoted string continued at column 0.
+        "        workingDir: \"/data\n/more\"\n",
+        // A tab after `:`.
+        "        workingDir:\t/data\n",
+    ];
+    for form in forms {
+        let input = format!("{}{form}", workload(&gateway("")));
+        let r = render(&input).unwrap_or_else(|e| panic!("{form:?}: {e}"));
+        assert!(r.output.contains("mcp-gateway"), "{form:?} not rewritten");
+    }
+    // A flow sequence closed at column 0 in a top-level key.
+    let input = format!("{}extra: [one,\ntwo\n]\n", workload(&gateway("")));
+    let r = render(&input).expect("top-level flow closed at column 0");
+    assert!(r.output.contains("extra:\n- one\n- two\n"), "{}", r.output);
+}

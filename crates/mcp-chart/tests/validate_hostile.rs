@@ -120,7 +120,9 @@ fn alias_bomb_is_refused_at_the_alias_that_crosses_the_limit() {
     let o = validate("alias-bomb", text.as_bytes(), &[]);
     assert_eq!(o.status, 1);
     let (code, line, column, message) = only(&o);
-    assert_eq!((code.as_str(), line, column), ("yaml-limit", 6, 8));
+    // go-yaml's alias rule (more than 99% of a small document's nodes
+    // copied by aliases) fires at the 6th alias of `d`, as in Helm.
+    assert_eq!((code.as_str(), line, column), ("yaml-limit", 4, 17));
     assert!(message.contains("aliases"), "{message}");
     assert!(o.elapsed < BOUND);
 }

@@ -19,11 +19,12 @@ pub const HELM4_FILENAME_ANNOTATION: &str = "postrenderer.helm.sh/postrender-fil
 /// The annotation that makes a document a Helm hook.
 pub const HOOK_ANNOTATION: &str = "helm.sh/hook";
 
-/// Most YAML nodes read from one stream (aliases included): bounds memory and
-/// time on hostile input while leaving room for very large releases.
+/// Most YAML nodes that aliases may copy in one stream: bounds time on
+/// hostile input (the nodes written out are bounded by the input's size).
 pub const MAX_STREAM_NODES: usize = 20_000_000;
-/// Most nodes that aliases may copy within one document.
-pub const MAX_ALIAS_NODES_PER_DOCUMENT: usize = 100_000;
+/// Most nodes that aliases may copy within one document, above what go-yaml's
+/// own alias rule lets a real document reach (see yaml::load).
+pub const MAX_ALIAS_NODES_PER_DOCUMENT: usize = 4_000_000;
 /// Deepest nesting of one document.
 pub const MAX_DEPTH: usize = 128;
 
@@ -254,11 +255,11 @@ fn classify_one<'a>(
     let limits = Limits {
         max_bytes: usize::MAX,
         max_depth: MAX_DEPTH,
-        max_alias_nodes: MAX_ALIAS_NODES_PER_DOCUMENT.min(*budget),
+        max_alias_nodes: MAX_ALIAS_NODES_PER_DOCUMENT,
     };
     let loaded = load_documents(text, &limits).map_err(|err| yaml_error(&doc, err))?;
     let mut documents = loaded.documents;
-    let used: usize = documents.iter().map(count_nodes).sum();
+    let used = loaded.alias_nodes;
     if used > *budget {
         return Err(PostRenderError::at(
             doc.start_place(),
@@ -379,14 +380,6 @@ pub(crate) fn sniff_object(text: &str) -> Option<String> {
         (Some(k), None) => Some(k),
         (None, Some(n)) => Some(format!("?/{n}")),
         (None, None) => None,
-    }
-}
-
-fn count_nodes(node: &Node) -> usize {
-    1 + match &node.kind {
-        NodeKind::Seq(items) => items.iter().map(count_nodes).sum(),
-        NodeKind::Map(entries) => entries.iter().map(|e| count_nodes(&e.value)).sum(),
-        _ => 0,
     }
 }
 

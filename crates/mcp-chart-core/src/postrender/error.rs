@@ -85,8 +85,8 @@ pub enum Problem {
     /// A document is not readable YAML.
     #[error("{0}")]
     Yaml(YamlError),
-    /// The stream holds more YAML nodes than the post-renderer reads.
-    #[error("the manifest stream holds more than {limit} YAML nodes")]
+    /// Aliases in the stream copy more YAML nodes than the post-renderer reads.
+    #[error("aliases in the manifest stream copy more than {limit} YAML nodes")]
     TooManyNodes {
         /// The limit.
         limit: usize,

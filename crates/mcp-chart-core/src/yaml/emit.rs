@@ -115,7 +115,12 @@ fn inline(value: &Value, indent: usize) -> String {
     match value {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        // Floats as Go writes them (`1000`, not `1000.0`; `1e+21`), so that
+        // what Kubernetes reads, and the checksum of what Helm wrote, match.
+        Value::Number(n) => match (n.is_f64(), n.as_f64()) {
+            (true, Some(f)) => super::go::float_json(f),
+            _ => n.to_string(),
+        },
         Value::String(s) => string_scalar(s, indent),
         Value::Array(_) => "[]".into(),
         Value::Object(_) => "{}".into(),

@@ -17,7 +17,8 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Deepest nesting of maps and sequences.
     pub max_depth: usize,
-    /// Most nodes that aliases may copy in one text ("billion laughs").
+    /// Most nodes that aliases may copy in one text ("billion laughs"), on top
+    /// of go-yaml's own rule (see [`allowed_alias_ratio`]).
     pub max_alias_nodes: usize,
 }
 
@@ -73,11 +74,27 @@ pub struct Loaded {
     pub documents: Vec<Node>,
     /// Hazards in reading order.
     pub hazards: Vec<Hazard>,
+    /// Nodes that aliases copied (the nodes an alias stands for, each time).
+    pub alias_nodes: usize,
 }
 
-/// Reads every document of `text`.
+/// Reads every document of `text` as Kubernetes and Helm read a manifest
+/// (go-yaml v2, then sigs.k8s.io/yaml's conversion to JSON): the same scalar
+/// resolution, merge keys, tags and refusals as [`load_helm_values`], but
+/// every document of the text.
 pub fn load_documents(text: &str, limits: &Limits) -> Result<Loaded, YamlError> {
-    load(text, limits, false, false)
+    if text.len() > limits.max_bytes {
+        return Err(YamlError::Limit {
+            location: Location::new(1, 1),
+            what: "input size in bytes",
+            limit: limits.max_bytes,
+        });
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // kubectl and Helm cut a stream at `---` lines before go-yaml reads a
+    // piece, so a directive never reaches a document: refuse it as they do.
+    let prepared = helm_text(text, Text::Manifest)?;
+    load(&prepared, limits, false)
 }
 
 /// Reads a values file exactly as Helm does (go-yaml v2, then sigs.k8s.io/yaml's
@@ -99,15 +116,20 @@ pub fn load_helm_values(
         });
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let prepared = helm_text(text, all_documents)?;
+    let prepared = helm_text(
+        text,
+        Text::Values {
+            helm4: all_documents,
+        },
+    )?;
     if !all_documents {
-        return load(&prepared, limits, true, true);
+        return load(&prepared, limits, true);
     }
     // Helm 4 cuts the file at `---` lines (k8s.io/apimachinery's YAMLReader)
     // and reads the first document of each part.
     let mut out = Loaded::default();
     for (first_line, chunk) in yaml_reader_chunks(&prepared)? {
-        let mut loaded = load(chunk, limits, true, true).map_err(|e| shift_error(e, first_line))?;
+        let mut loaded = load(chunk, limits, true).map_err(|e| shift_error(e, first_line))?;
         for doc in &mut loaded.documents {
             shift_node(doc, first_line);
         }
@@ -185,11 +207,13 @@ pub fn load_first_document(
     text: &str,
     limits: &Limits,
 ) -> Result<(Option<Node>, Vec<Hazard>), YamlError> {
-    let loaded = load(text, limits, true, false)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let prepared = helm_text(text, Text::Values { helm4: false })?;
+    let loaded = load(&prepared, limits, true)?;
     Ok((loaded.documents.into_iter().next(), loaded.hazards))
 }
 
-fn load(text: &str, limits: &Limits, first_only: bool, helm: bool) -> Result<Loaded, YamlError> {
+fn load(text: &str, limits: &Limits, first_only: bool) -> Result<Loaded, YamlError> {
     if text.len() > limits.max_bytes {
         return Err(YamlError::Limit {
             location: Location::new(1, 1),
@@ -201,10 +225,10 @@ fn load(text: &str, limits: &Limits, first_only: bool, helm: bool) -> Result<Loa
         limits,
         stack: Vec::new(),
         anchors: HashMap::new(),
-        alias_nodes: 0,
+        doc_nodes: 0,
+        doc_alias_nodes: 0,
         root: None,
         out: Loaded::default(),
-        helm,
     };
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
@@ -217,9 +241,7 @@ fn load(text: &str, limits: &Limits, first_only: bool, helm: bool) -> Result<Loa
             break;
         }
     }
-    if helm {
-        builder.out.documents.iter().try_for_each(helm_check)?;
-    }
+    builder.out.documents.iter().try_for_each(helm_check)?;
     Ok(builder.out)
 }
 
@@ -293,11 +315,13 @@ struct Builder<'l> {
     limits: &'l Limits,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
-    alias_nodes: usize,
+    /// Nodes decoded in the current document, as go-yaml counts them (keys,
+    /// values, collections and aliases, and the nodes each alias copies).
+    doc_nodes: usize,
+    /// Of those, the nodes aliases copied.
+    doc_alias_nodes: usize,
     root: Option<Node>,
     out: Loaded,
-    /// Read as Helm reads values (see [`load_helm_values`]).
-    helm: bool,
 }
 
 impl Builder<'_> {
@@ -306,7 +330,11 @@ impl Builder<'_> {
         let here = span_of(&span);
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-            Event::DocumentStart(_) => self.root = None,
+            Event::DocumentStart(_) => {
+                self.root = None;
+                self.doc_nodes = 0;
+                self.doc_alias_nodes = 0;
+            }
             Event::DocumentEnd => {
                 let root = self.root.take().unwrap_or(Node {
                     kind: NodeKind::Null,
@@ -316,9 +344,16 @@ impl Builder<'_> {
                 return Ok(true);
             }
             Event::Scalar(text, style, anchor, tag) => {
+                self.doc_nodes += 1;
                 if self.expects_key() {
                     let full_tag = tag.as_deref().map(|t| format!("{}{}", t.handle, t.suffix));
-                    let plain = style == ScalarStyle::Plain && (tag.is_none() || self.helm);
+                    let plain = style == ScalarStyle::Plain;
+                    if anchor > 0 {
+                        // go-yaml lets a later alias stand for an anchored key.
+                        let kind = go::resolve(full_tag.as_deref(), &text, plain)
+                            .map_or_else(|_| NodeKind::Str(text.to_string()), go_kind);
+                        self.anchors.insert(anchor, Node { kind, span: here });
+                    }
                     self.set_key(
                         Scalar {
                             text: text.into_owned(),
@@ -330,11 +365,7 @@ impl Builder<'_> {
                     );
                     return Ok(false);
                 }
-                let kind = if self.helm {
-                    self.helm_scalar(&text, style, tag.as_deref(), here)?
-                } else {
-                    self.scalar_kind(&text, style, tag.as_deref(), here)
-                };
+                let kind = self.helm_scalar(&text, style, tag.as_deref(), here)?;
                 let node = Node { kind, span: here };
                 if anchor > 0 {
                     self.anchors.insert(anchor, node.clone());
@@ -349,21 +380,19 @@ impl Builder<'_> {
                     .ok_or(YamlError::UnknownAnchor {
                         location: here.start,
                     })?;
-                self.alias_nodes += count_nodes(&node);
-                if self.alias_nodes > self.limits.max_alias_nodes {
+                let copied = count_nodes(&node);
+                self.out.alias_nodes += copied;
+                self.doc_alias_nodes += copied;
+                self.doc_nodes += 1 + copied;
+                if self.out.alias_nodes > self.limits.max_alias_nodes {
                     return Err(YamlError::Limit {
                         location: here.start,
                         what: "nodes copied by aliases",
                         limit: self.limits.max_alias_nodes,
                     });
                 }
+                self.check_alias_ratio(here)?;
                 if self.expects_key() {
-                    if !self.helm {
-                        return Err(YamlError::Syntax {
-                            location: here.start,
-                            message: "an alias cannot be a map key here".into(),
-                        });
-                    }
                     let key = alias_key(&node).unwrap_or_else(|m| format!("{BAD_KEY}{m}"));
                     self.set_key(
                         Scalar {
@@ -379,6 +408,7 @@ impl Builder<'_> {
                 self.push_value(node)?;
             }
             Event::SequenceStart(anchor, _) => {
+                self.doc_nodes += 1;
                 self.open(
                     Frame::Seq {
                         items: Vec::new(),
@@ -389,6 +419,7 @@ impl Builder<'_> {
                 )?;
             }
             Event::MappingStart(anchor, _) => {
+                self.doc_nodes += 1;
                 self.open(
                     Frame::Map {
                         entries: Vec::new(),
@@ -445,6 +476,24 @@ impl Builder<'_> {
         Ok(false)
     }
 
+    /// go-yaml's defence against alias bombs (decode.go): a document whose
+    /// aliases copy too large a share of its nodes is refused.
+    fn check_alias_ratio(&self, here: Span) -> Result<(), YamlError> {
+        let (aliased, total) = (self.doc_alias_nodes, self.doc_nodes);
+        #[allow(clippy::cast_precision_loss)]
+        let ratio = aliased as f64 / total as f64;
+        let allowed = allowed_alias_ratio(total);
+        if aliased > 100 && total > 1000 && ratio > allowed {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            return Err(YamlError::Limit {
+                location: here.start,
+                what: "the share of a document's nodes that aliases copy, in percent (go-yaml's rule against alias bombs, as Helm and Kubernetes read YAML)",
+                limit: (allowed * 100.0) as usize,
+            });
+        }
+        Ok(())
+    }
+
     fn expects_key(&self) -> bool {
         matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
     }
@@ -493,42 +542,30 @@ impl Builder<'_> {
                 })?;
                 let is_merge = scalar.text == "<<"
                     && scalar.resolved.is_none()
-                    && if self.helm {
-                        scalar.plain && scalar.tag.is_none()
-                            || scalar.tag.as_deref() == Some("tag:yaml.org,2002:merge")
-                    } else {
-                        scalar.plain
-                    };
+                    && (scalar.plain && scalar.tag.is_none()
+                        || scalar.tag.as_deref() == Some("tag:yaml.org,2002:merge"));
                 if is_merge {
-                    if self.helm {
-                        // go-yaml v2: the merged keys are set where `<<` is
-                        // written, over the keys before it.
-                        for entry in merge_sources(node, key_span)? {
-                            merged.push(entry.clone());
-                            match find_key(entries, positions, &entry.key) {
-                                Some(i) => entries[i] = entry,
-                                None => {
-                                    entries.push(entry);
-                                    index_last(entries, positions);
-                                }
+                    // go-yaml v2: the merged keys are set where `<<` is
+                    // written, over the keys before it.
+                    for entry in merge_sources(node, key_span)? {
+                        merged.push(entry.clone());
+                        match find_key(entries, positions, &entry.key) {
+                            Some(i) => entries[i] = entry,
+                            None => {
+                                entries.push(entry);
+                                index_last(entries, positions);
                             }
                         }
-                    } else {
-                        merge_into(merged, node, key_span)?;
                     }
                     return Ok(());
                 }
-                let (key, hazard) = if self.helm {
-                    helm_key(scalar, key_span)?
-                } else {
-                    key_string(scalar, key_span)
-                };
+                let (key, hazard) = helm_key(scalar, key_span)?;
                 if let Some(h) = hazard {
                     self.out.hazards.push(h);
                 }
                 if let Some(existing) = find_key(entries, positions, &key).map(|i| &mut entries[i])
                 {
-                    let over_merge = self.helm && merged.iter().any(|e| e.key == key);
+                    let over_merge = merged.iter().any(|e| e.key == key);
                     if !over_merge {
                         self.out.hazards.push(Hazard {
                             kind: HazardKind::DuplicateKey {
@@ -568,20 +605,12 @@ impl Builder<'_> {
                 location: span.start,
                 message,
             })?;
-        if plain && full_tag.is_none() {
+        // Only booleans and integers can be YAML 1.1 surprises: resolve again
+        // (to mark them) only those.
+        if plain && full_tag.is_none() && matches!(value, GoScalar::Bool(_) | GoScalar::Int(_)) {
             self.plain_hazard(text, span);
         }
-        Ok(match value {
-            GoScalar::Null => NodeKind::Null,
-            GoScalar::Bool(b) => NodeKind::Bool(b),
-            GoScalar::Int(i) => NodeKind::Int(i),
-            GoScalar::Uint(u) => NodeKind::Uint(u),
-            // Infinities and NaN fail only if they survive to the JSON
-            // conversion (a later duplicate key may replace them): see
-            // `helm_check`.
-            GoScalar::Float(f) => NodeKind::Float(f),
-            GoScalar::Str(s) => NodeKind::Str(s),
-        })
+        Ok(go_kind(value))
     }
 
     /// Records a YAML 1.1 boolean word or a leading-zero octal.
@@ -607,54 +636,19 @@ impl Builder<'_> {
             _ => {}
         }
     }
+}
 
-    fn scalar_kind(
-        &mut self,
-        text: &str,
-        style: ScalarStyle,
-        tag: Option<&saphyr_parser::Tag>,
-        span: Span,
-    ) -> NodeKind {
-        if let Some(tag) = tag {
-            if tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!" {
-                match tag.suffix.as_str() {
-                    "str" | "binary" => return NodeKind::Str(text.to_string()),
-                    _ => {}
-                }
-            }
-        }
-        if style != ScalarStyle::Plain {
-            return NodeKind::Str(text.to_string());
-        }
-        match resolve_plain(text) {
-            Resolved::Null => NodeKind::Null,
-            Resolved::Bool { value, yaml11_word } => {
-                if yaml11_word {
-                    self.out.hazards.push(Hazard {
-                        kind: HazardKind::Yaml11Bool {
-                            text: text.to_string(),
-                            value,
-                        },
-                        span,
-                    });
-                }
-                NodeKind::Bool(value)
-            }
-            Resolved::Int { value, octal } => {
-                if octal {
-                    self.out.hazards.push(Hazard {
-                        kind: HazardKind::Octal {
-                            text: text.to_string(),
-                            value,
-                        },
-                        span,
-                    });
-                }
-                NodeKind::Int(value)
-            }
-            Resolved::Float(f) => NodeKind::Float(f),
-            Resolved::Str => NodeKind::Str(text.to_string()),
-        }
+/// The node a go-yaml scalar is. Infinities and NaN fail only if they survive
+/// to the JSON conversion (a later duplicate key may replace them): see
+/// [`helm_check`].
+fn go_kind(value: GoScalar) -> NodeKind {
+    match value {
+        GoScalar::Null => NodeKind::Null,
+        GoScalar::Bool(b) => NodeKind::Bool(b),
+        GoScalar::Int(i) => NodeKind::Int(i),
+        GoScalar::Uint(u) => NodeKind::Uint(u),
+        GoScalar::Float(f) => NodeKind::Float(f),
+        GoScalar::Str(s) => NodeKind::Str(s),
     }
 }
 
@@ -685,7 +679,7 @@ fn key_string(scalar: Scalar, span: Span) -> (String, Option<Hazard>) {
             (value.to_string(), hazard)
         }
         Resolved::Null => ("null".to_string(), None),
-        Resolved::Float(_) | Resolved::Str => (scalar.text, None),
+        Resolved::Uint(_) | Resolved::Float(_) | Resolved::Str => (scalar.text, None),
     }
 }
 
@@ -800,22 +794,52 @@ fn helm_merge_error(span: Span) -> YamlError {
 
 /// What Helm's YAML reader refuses before parsing (control characters,
 /// directives it does not support, a tab where a token would start), and
-/// the line breaks YAML 1.1 adds (NEL, LS, PS) made plain newlines.
-fn helm_text(text: &str, helm4: bool) -> Result<std::borrow::Cow<'_, str>, YamlError> {
-    let index = crate::location::LineIndex::new(text);
+/// the line breaks YAML 1.1 adds (NEL, LS, PS) made plain newlines (libyaml
+/// breaks lines at all three; inside a quoted or block scalar it keeps LS and
+/// PS as characters, which this does not model: see docs/yaml.md).
+fn helm_text(text: &str, rules: Text) -> Result<std::borrow::Cow<'_, str>, YamlError> {
+    // Helm 4's values and manifests are cut at `---` lines first: a directive
+    // is then never followed by its document.
+    let helm4 = matches!(rules, Text::Manifest | Text::Values { helm4: true });
+    // The line index is built only for an error.
     let refuse = |offset: usize, message: &str| YamlError::Syntax {
-        location: index.location(text, offset),
+        location: crate::location::LineIndex::new(text).location(text, offset),
         message: message.to_string(),
     };
     let mut breaks = false;
-    for (offset, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut offset = 0;
+    while offset < bytes.len() {
+        let b = bytes[offset];
+        // Printable ASCII, tab and line breaks: the common case, byte by byte.
+        if (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\t' | b'\r') {
+            offset += 1;
+            continue;
+        }
+        let c = text[offset..].chars().next().unwrap_or('\0');
         let printable = matches!(c,
             '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
             | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
         if !printable {
-            return Err(refuse(offset, "control characters are not allowed"));
+            return Err(refuse(
+                offset,
+                &format!(
+                    "control characters are not allowed: U+{:04X} here (Helm and Kubernetes refuse it; write it as an escape in a double-quoted string)",
+                    u32::from(c)
+                ),
+            ));
         }
         breaks |= matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}');
+        offset += c.len_utf8();
+    }
+    // The line rules below concern tabs, directives and `...` at the start
+    // of a line: most texts have none of them.
+    let line_rules = text.contains('\t')
+        || text.starts_with(['%', '.'])
+        || text.contains("\n%")
+        || text.contains("\n.");
+    if !breaks && !line_rules {
+        return Ok(std::borrow::Cow::Borrowed(text));
     }
     let mut at_start = true;
     let mut seen_content = false;
@@ -858,7 +882,9 @@ fn helm_text(text: &str, helm4: bool) -> Result<std::borrow::Cow<'_, str>, YamlE
             }
             continue;
         }
-        if !seen_content && body.starts_with("...") {
+        // A piece with nothing but `...` has no document to read; go-yaml
+        // refuses it, but a manifest piece without content is passed on as is.
+        if !seen_content && body.starts_with("...") && rules != Text::Manifest {
             return Err(refuse(here, "did not find expected node content"));
         }
         seen_content = true;
@@ -894,6 +920,15 @@ fn helm_text(text: &str, helm4: bool) -> Result<std::borrow::Cow<'_, str>, YamlE
     ))
 }
 
+/// Which text [`helm_text`] prepares.
+#[derive(Clone, Copy, PartialEq)]
+enum Text {
+    /// A values file (Helm 4 cuts it at `---` lines).
+    Values { helm4: bool },
+    /// A manifest piece, as kubectl and Helm read it.
+    Manifest,
+}
+
 /// Where the tab is in `key:\tvalue`, when `key` is a plain key (so the tab
 /// separates, rather than being part of a quoted or flow scalar).
 fn plain_key_tab(line: &str) -> Option<usize> {
@@ -913,43 +948,25 @@ fn plain_key_tab(line: &str) -> Option<usize> {
     Some(skipped + colon + 1)
 }
 
-/// Applies a YAML merge key (`<<: *base` or `<<: [*a, *b]`).
-fn merge_into(merged: &mut Vec<Entry>, node: Node, key_span: Span) -> Result<(), YamlError> {
-    let sources = match node.kind {
-        NodeKind::Map(entries) => vec![entries],
-        NodeKind::Seq(items) => items
-            .into_iter()
-            .map(|item| match item.kind {
-                NodeKind::Map(entries) => Ok(entries),
-                _ => Err(()),
-            })
-            .collect::<Result<Vec<_>, ()>>()
-            .map_err(|()| merge_error(key_span))?,
-        _ => return Err(merge_error(key_span)),
-    };
-    let mut seen: std::collections::HashSet<String> =
-        merged.iter().map(|e| e.key.clone()).collect();
-    for entries in sources {
-        for entry in entries {
-            if seen.insert(entry.key.clone()) {
-                merged.push(entry);
-            }
-        }
-    }
-    Ok(())
-}
-
-fn merge_error(span: Span) -> YamlError {
-    YamlError::Syntax {
-        location: span.start,
-        message: "a merge key `<<` needs a map or a list of maps".into(),
-    }
-}
-
+/// The nodes go-yaml decodes for `node` (keys included).
 fn count_nodes(node: &Node) -> usize {
     1 + match &node.kind {
         NodeKind::Seq(items) => items.iter().map(count_nodes).sum(),
-        NodeKind::Map(entries) => entries.iter().map(|e| count_nodes(&e.value)).sum(),
+        NodeKind::Map(entries) => entries.iter().map(|e| 1 + count_nodes(&e.value)).sum(),
         _ => 0,
+    }
+}
+
+/// go-yaml v2/v3's `allowedAliasRatio`: the share of a document's decoded
+/// nodes that aliases may copy, 99% up to 400,000 nodes, falling linearly to
+/// 10% at 4,000,000.
+fn allowed_alias_ratio(decoded: usize) -> f64 {
+    const LOW: usize = 400_000;
+    const HIGH: usize = 4_000_000;
+    #[allow(clippy::cast_precision_loss)]
+    match decoded {
+        n if n <= LOW => 0.99,
+        n if n >= HIGH => 0.10,
+        n => 0.99 - 0.89 * ((n - LOW) as f64 / (HIGH - LOW) as f64),
     }
 }

@@ -77,8 +77,13 @@ impl Node {
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Int(i) => Value::from(*i),
             NodeKind::Uint(u) => Value::from(*u),
+            // As Go's `encoding/json` writes the float64 (what Helm's `toJson`
+            // and Kubernetes' YAML-to-JSON make of it): `1e3` is `1000`.
             NodeKind::Float(f) => {
-                serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
+                serde_json::from_str::<serde_json::Number>(&super::go::float_json(*f))
+                    .ok()
+                    .or_else(|| serde_json::Number::from_f64(*f))
+                    .map_or(Value::Null, Value::Number)
             }
             NodeKind::Str(s) => Value::String(s.clone()),
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),

@@ -1,5 +1,7 @@
 //! YAML 1.1 resolution of plain scalars, as Helm's YAML library (go-yaml v2
-//! through sigs.k8s.io/yaml) does it.
+//! through sigs.k8s.io/yaml) does it, with the YAML 1.1 surprises marked.
+
+use super::go::GoScalar;
 
 /// What a plain scalar means.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,75 +22,40 @@ pub enum Resolved {
         /// Whether YAML 1.1 read it as octal.
         octal: bool,
     },
+    /// An integer above `i64::MAX` that fits 64 bits.
+    Uint(u64),
     /// A float.
     Float(f64),
     /// A string.
     Str,
 }
 
-/// Resolves a plain (unquoted) scalar.
+/// Resolves a plain (unquoted) scalar, as go-yaml v2 does ([`super::go`]).
 pub fn resolve_plain(text: &str) -> Resolved {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
-        "true" | "True" | "TRUE" => return bool_of(true, false),
-        "false" | "False" | "FALSE" => return bool_of(false, false),
-        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return bool_of(true, true),
-        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => return bool_of(false, true),
-        ".nan" | ".NaN" | ".NAN" => return Resolved::Float(f64::NAN),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Resolved::Float(f64::INFINITY)
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return Resolved::Float(f64::NEG_INFINITY),
-        _ => {}
+    match super::go::resolve(None, text, true) {
+        Ok(GoScalar::Null) => Resolved::Null,
+        Ok(GoScalar::Bool(value)) => bool_of(
+            value,
+            !matches!(text, "true" | "True" | "TRUE" | "false" | "False" | "FALSE"),
+        ),
+        Ok(GoScalar::Int(value)) => Resolved::Int {
+            value,
+            octal: is_leading_zero_octal(text),
+        },
+        Ok(GoScalar::Uint(value)) => Resolved::Uint(value),
+        Ok(GoScalar::Float(f)) => Resolved::Float(f),
+        Ok(GoScalar::Str(_)) | Err(_) => Resolved::Str,
     }
-    let first = text.as_bytes()[0];
-    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return Resolved::Str;
-    }
-    let plain: String = text.chars().filter(|&c| c != '_').collect();
-    if let Some((value, octal)) = parse_go_int(&plain) {
-        return Resolved::Int { value, octal };
-    }
-    if super::go::is_yaml_float(&plain) {
-        if let Ok(f) = plain.parse::<f64>() {
-            return Resolved::Float(f);
-        }
-    }
-    Resolved::Str
 }
 
 fn bool_of(value: bool, yaml11_word: bool) -> Resolved {
     Resolved::Bool { value, yaml11_word }
 }
 
-/// Go's `strconv.ParseInt(s, 0, 64)`: sign, then `0x`, `0o`, `0b` or a leading-0 octal.
-fn parse_go_int(s: &str) -> Option<(i64, bool)> {
-    let (negative, digits) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() {
-        return None;
-    }
-    let lower = digits.to_ascii_lowercase();
-    let (radix, body, octal) = if let Some(rest) = lower.strip_prefix("0x") {
-        (16, rest.to_string(), false)
-    } else if let Some(rest) = lower.strip_prefix("0o") {
-        (8, rest.to_string(), false)
-    } else if let Some(rest) = lower.strip_prefix("0b") {
-        (2, rest.to_string(), false)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, lower[1..].to_string(), true)
-    } else {
-        (10, lower, false)
-    };
-    if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let magnitude = i128::from_str_radix(&body, radix).ok()?;
-    let value = if negative { -magnitude } else { magnitude };
-    i64::try_from(value).ok().map(|v| (v, octal))
+/// `0777`: a leading zero that Go's `ParseInt(s, 0, 64)` reads as octal.
+fn is_leading_zero_octal(text: &str) -> bool {
+    let digits = text.trim_start_matches(['-', '+']).replace('_', "");
+    digits.len() > 1 && digits.starts_with('0') && digits.as_bytes()[1].is_ascii_digit()
 }
 
 #[cfg(test)]
@@ -144,5 +111,15 @@ mod tests {
         assert_eq!(resolve_plain("nginx"), Resolved::Str);
         assert_eq!(resolve_plain("-"), Resolved::Str);
         assert_eq!(resolve_plain("."), Resolved::Str);
+        // go-yaml's readings (issue 18 item 10).
+        assert_eq!(resolve_plain("._5"), Resolved::Str);
+        assert_eq!(
+            resolve_plain("0xFFFFFFFFFFFFFFFF"),
+            Resolved::Uint(u64::MAX)
+        );
+        assert_eq!(
+            resolve_plain("01777777777777777777777"),
+            Resolved::Uint(u64::MAX)
+        );
     }
 }
