@@ -27,26 +27,49 @@ pub fn is_separator(line: &str) -> bool {
 /// Splits `input` into documents. Empty input gives no pieces; text before the
 /// first separator (if any) is a piece of its own.
 pub fn split(input: &str) -> Vec<Piece<'_>> {
-    let mut starts = vec![0];
-    let mut offset = 0;
-    for line in input.split_inclusive('\n') {
-        let content = line.strip_suffix('\n').unwrap_or(line);
-        if offset > 0 && is_separator(content) {
-            starts.push(offset);
+    pieces(input).collect()
+}
+
+/// The documents of `input` one by one (as [`split`], without a list).
+pub fn pieces(input: &str) -> Pieces<'_> {
+    Pieces { input, start: 0 }
+}
+
+/// Iterator of [`pieces`].
+#[derive(Clone, Debug)]
+pub struct Pieces<'a> {
+    input: &'a str,
+    start: usize,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Piece<'a>;
+
+    fn next(&mut self) -> Option<Piece<'a>> {
+        let input = self.input;
+        if self.start >= input.len() {
+            return None;
         }
-        offset += line.len();
-    }
-    let mut pieces = Vec::with_capacity(starts.len());
-    for (i, &start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(input.len());
-        if end > start {
-            pieces.push(Piece {
-                text: &input[start..end],
-                start,
-            });
+        let start = self.start;
+        // The next separator starts a line after the piece's first line.
+        let mut offset = match input[start..].find('\n') {
+            Some(i) => start + i + 1,
+            None => input.len(),
+        };
+        while offset < input.len() {
+            let rest = &input[offset..];
+            let line_len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+            if rest.starts_with("---") && is_separator(rest[..line_len].trim_end_matches('\n')) {
+                break;
+            }
+            offset += line_len;
         }
+        self.start = offset;
+        Some(Piece {
+            text: &input[start..offset],
+            start,
+        })
     }
-    pieces
 }
 
 /// The leading part of a document that is kept verbatim when its body is
