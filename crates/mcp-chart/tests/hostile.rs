@@ -116,6 +116,10 @@ fn config_map(name: &str, body: &str) -> String {
     format!("---\n# Source: other/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n{body}")
 }
 
+fn service(name: &str, body: &str) -> String {
+    format!("---\n# Source: other/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n{body}")
+}
+
 fn alias_bomb() -> String {
     let mut s = String::from("data:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
@@ -173,15 +177,33 @@ fn post_render_cases() -> Vec<Case> {
         many_docs.push_str(&format!("---\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n"));
     }
     vec![
+        // A document the post-renderer needs (a Service may select the
+        // workload's pods) must be readable; one it does not need passes
+        // through whatever it holds (docs/post-render.md, "What is read").
         Case {
-            name: "malformed YAML (unclosed flow list) in document 2",
-            stdin: format!("{ok}{}", config_map("broken", "data: [a, b\n")).into_bytes(),
-            expect: Expect::Refused(&["document 2", "line 26", "ConfigMap/broken", "invalid YAML"]),
+            name: "malformed YAML (unclosed flow list) in a Service, document 2",
+            stdin: format!("{ok}{}", service("broken", "spec: [a, b\n")).into_bytes(),
+            expect: Expect::Refused(&["document 2", "line 26", "Service/broken", "invalid YAML"]),
         },
         Case {
-            name: "tab indentation in document 2",
+            name: "tab indentation in a Service, document 2",
+            stdin: format!("{ok}{}", service("tabs", "spec:\n\tkey: v\n")).into_bytes(),
+            expect: Expect::Refused(&["document 2", "line 26", "Service/tabs"]),
+        },
+        Case {
+            name: "malformed YAML in another chart's ConfigMap",
+            stdin: format!("{ok}{}", config_map("broken", "data: [a, b\n")).into_bytes(),
+            expect: Expect::Injected,
+        },
+        Case {
+            name: "tab indentation in another chart's ConfigMap",
             stdin: format!("{ok}{}", config_map("tabs", "data:\n\tkey: v\n")).into_bytes(),
-            expect: Expect::Refused(&["document 2", "line 26", "ConfigMap/tabs"]),
+            expect: Expect::Injected,
+        },
+        Case {
+            name: "alias bomb in another chart's ConfigMap",
+            stdin: format!("{ok}{}", config_map("bomb", &alias_bomb())).into_bytes(),
+            expect: Expect::Injected,
         },
         Case {
             name: "BOM before the first separator",
@@ -199,24 +221,24 @@ fn post_render_cases() -> Vec<Case> {
             expect: Expect::Refused(&["document 2", "line 22", "(ConfigMap)", "not valid UTF-8"]),
         },
         Case {
-            name: "alias bomb in document 2",
-            stdin: format!("{ok}{}", config_map("bomb", &alias_bomb())).into_bytes(),
-            expect: Expect::Refused(&["document 2", "ConfigMap/bomb", "aliases"]),
+            name: "alias bomb in a Service, document 2",
+            stdin: format!("{ok}{}", service("bomb", &alias_bomb())).into_bytes(),
+            expect: Expect::Refused(&["document 2", "Service/bomb", "aliases"]),
         },
         Case {
-            name: "merge-key bomb in document 2",
-            stdin: format!("{ok}{}", config_map("merge", &merge_bomb("data"))).into_bytes(),
-            expect: Expect::Refused(&["document 2", "ConfigMap/merge", "aliases"]),
+            name: "merge-key bomb in a Service, document 2",
+            stdin: format!("{ok}{}", service("merge", &merge_bomb("data"))).into_bytes(),
+            expect: Expect::Refused(&["document 2", "Service/merge", "aliases"]),
         },
         Case {
-            name: "nesting 10,000 deep in document 2",
+            name: "nesting 10,000 deep in a Service, document 2",
             stdin: format!(
                 "{ok}{}",
-                config_map("deep", &format!("data: {}{}\n", "[".repeat(10_000), "]".repeat(10_000)))
+                service("deep", &format!("data: {}{}\n", "[".repeat(10_000), "]".repeat(10_000)))
             )
             .into_bytes(),
             // saphyr's own recursion guard fires before our depth limit.
-            expect: Expect::Refused(&["document 2", "line 25", "ConfigMap/deep", "recursion limit"]),
+            expect: Expect::Refused(&["document 2", "line 25", "Service/deep", "recursion limit"]),
         },
         Case {
             name: "a 40 MB document next to the workload",
@@ -254,7 +276,8 @@ fn post_render_cases() -> Vec<Case> {
                     .join("\n  ")
             )
             .into_bytes(),
-            expect: Expect::Untouched,
+            // Kubernetes would create the item with the annotation and no gateway.
+            expect: Expect::Refused(&["document 1", "line 4", "Deployment/mcp", "inside a List"]),
         },
         Case {
             name: "non-object documents (scalar, list, null)",

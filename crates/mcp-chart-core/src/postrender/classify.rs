@@ -206,6 +206,7 @@ impl Document<'_> {
     /// Reads the document's tree again (trees are not kept between reading the
     /// stream and changing the few documents that change, to bound memory).
     pub fn tree(&self) -> Option<Node> {
+        count_read(self.piece.text);
         let text = self
             .piece
             .text
@@ -229,8 +230,26 @@ pub fn is_workload_kind(kind: Option<&str>) -> bool {
     matches!(kind, Some("Deployment" | "StatefulSet" | "DaemonSet"))
 }
 
+thread_local! {
+    static BYTES_READ: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many bytes the post-renderer has handed to the YAML reader on this
+/// thread so far: lets tests assert that work grows linearly with the input
+/// without timing anything.
+#[doc(hidden)]
+pub fn bytes_read() -> u64 {
+    BYTES_READ.with(std::cell::Cell::get)
+}
+
+/// Counts `text` into [`bytes_read`].
+pub(crate) fn count_read(text: &str) {
+    BYTES_READ.with(|c| c.set(c.get().saturating_add(text.len() as u64)));
+}
+
 /// Reads a piece's YAML documents under the per-document limits.
 fn load(text: &str, place: &StreamPlace) -> Result<Vec<Node>, Box<PostRenderError>> {
+    count_read(text);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let limits = Limits {
         max_bytes: usize::MAX,

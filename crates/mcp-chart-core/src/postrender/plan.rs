@@ -137,6 +137,7 @@ impl Work<'_, '_> {
 
 /// Reads back a document the post-renderer wrote.
 fn reparse(text: &str) -> Option<crate::yaml::Node> {
+    super::classify::count_read(text);
     let limits = crate::yaml::Limits {
         max_bytes: usize::MAX,
         max_depth: super::classify::MAX_DEPTH,
@@ -374,12 +375,12 @@ fn refuse_hidden(
                 let place = inner.map_or_else(|| doc.start_place(), |o| doc.place(o.location));
                 let message = if doc.shape == Shape::List {
                     format!(
-                        "{object}, an item of this {}, carries the {TRANSPORT_ANNOTATION}                          annotation: the post-renderer does not change objects inside a List                          (Kubernetes would create it with the annotation and without the                          gateway); render the workload as a document of its own",
+                        "{object}, an item of this {}, carries the {TRANSPORT_ANNOTATION} annotation: the post-renderer does not change objects inside a List (Kubernetes would create it with the annotation and without the gateway); render the workload as a document of its own",
                         doc.kind.as_deref().unwrap_or("List")
                     )
                 } else {
                     format!(
-                        "{object} carries the {TRANSPORT_ANNOTATION} annotation in a piece that                          holds more than one YAML document (a `...` end marker followed by more                          YAML): Kubernetes reads only the first of them and the post-renderer                          does not change such a piece; separate the documents with `---`"
+                        "{object} carries the {TRANSPORT_ANNOTATION} annotation in a piece that holds more than one YAML document (a `...` end marker followed by more YAML): Kubernetes reads only the first of them and the post-renderer does not change such a piece; separate the documents with `---`"
                     )
                 };
                 return Err(PostRenderError::at(place, Problem::Selection { message }));
@@ -770,14 +771,14 @@ fn runs_mcp_proxy(workload: &Value, index: usize) -> Option<String> {
 fn nested_proxy_message(container: &str, found: &str, origin: ValuesOrigin) -> String {
     let fix = match origin {
         ValuesOrigin::Values => {
-            "render the chart with its own gateway off (for the upstream 0.1.0 chart:              transport.stdioGateway.enabled=false in the values given to Helm), so that the              container runs the stdio server, and give the gateway settings to mcp-chart with              --values; or choose the stdio server's container with --container"
+            "render the chart with its own gateway off (for the upstream 0.1.0 chart: transport.stdioGateway.enabled=false in the values given to Helm), so that the container runs the stdio server, and give the gateway settings to mcp-chart with --values; or choose the stdio server's container with --container"
         }
         ValuesOrigin::Annotation => {
-            "set transport.stdioGateway.enabled: false, or make the server container run the              stdio server itself"
+            "set transport.stdioGateway.enabled: false, or make the server container run the stdio server itself"
         }
     };
     format!(
-        "container {container:?} already runs mcp-proxy ({found:?} in its command/args): the          gateway would start a second mcp-proxy around it; {fix}"
+        "container {container:?} already runs mcp-proxy ({found:?} in its command/args): the gateway would start a second mcp-proxy around it; {fix}"
     )
 }
 
