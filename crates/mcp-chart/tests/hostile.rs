@@ -116,6 +116,33 @@ fn config_map(name: &str, body: &str) -> String {
     format!("---\n# Source: other/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n{body}")
 }
 
+/// `n` annotated workloads with their Services behind one Ingress and one HTTPRoute.
+fn shared_routes(n: usize) -> String {
+    let (mut out, mut paths, mut rules) = (String::new(), String::new(), String::new());
+    for i in 0..n {
+        out.push_str(&workload(&format!("w{i}"), &gateway("")));
+        out.push_str(&service(
+            &format!("s{i}"),
+            &format!(
+                "spec:\n  selector:\n    app: w{i}\n  ports:\n  - port: 80\n    targetPort: http\n"
+            ),
+        ));
+        paths.push_str(&format!(
+            "      - path: /w{i}\n        pathType: Prefix\n        backend:\n          service:\n            name: s{i}\n            port:\n              number: 80\n"
+        ));
+        rules.push_str(&format!(
+            "  - backendRefs:\n    - name: s{i}\n      port: 80\n"
+        ));
+    }
+    out.push_str(&format!(
+        "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shared\nspec:\n  ingressClassName: nginx\n  rules:\n  - http:\n      paths:\n{paths}"
+    ));
+    out.push_str(&format!(
+        "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: shared\nspec:\n  rules:\n{rules}"
+    ));
+    out
+}
+
 fn service(name: &str, body: &str) -> String {
     format!("---\n# Source: other/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n{body}")
 }
@@ -254,6 +281,19 @@ fn post_render_cases() -> Vec<Case> {
         Case {
             name: "100,000 small documents",
             stdin: many_docs.into_bytes(),
+            expect: Expect::Untouched,
+        },
+        Case {
+            // Issue 18: 77 s before shared documents were read once.
+            // crates/mcp-chart-core/tests/post_render_lazy.rs asserts the
+            // linear growth (bytes read per input byte).
+            name: "4,000 workloads sharing one Ingress and one HTTPRoute",
+            stdin: shared_routes(4_000).into_bytes(),
+            expect: Expect::Injected,
+        },
+        Case {
+            name: "a stream of 1,000,000 bare separators",
+            stdin: "---\n".repeat(1_000_000).into_bytes(),
             expect: Expect::Untouched,
         },
         Case {
