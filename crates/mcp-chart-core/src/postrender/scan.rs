@@ -180,6 +180,10 @@ pub fn scan(text: &str) -> TopLevel<'_> {
         if std::mem::take(&mut first) && crate::postrender::split::is_separator(line) {
             continue;
         }
+        // The bulk of a document: lines inside top-level values.
+        if place == In::Top && !fact_open && !ended && !out.empty && line.starts_with(' ') {
+            continue;
+        }
         if is_blank_or_comment(line) {
             continue;
         }
@@ -273,6 +277,12 @@ pub fn scan(text: &str) -> TopLevel<'_> {
             continue;
         }
         let Some((key, rest)) = key_line(line) else {
+            if cannot_be_a_key(line) {
+                // The end of a nested multi-line quoted scalar or flow
+                // collection that go-yaml lets go on at column 0 (Helm 4
+                // writes `'` there): no key, so nothing the scan reads.
+                continue;
+            }
             return give_up(out);
         };
         let slot = match key {
@@ -316,6 +326,25 @@ pub fn scan(text: &str) -> TopLevel<'_> {
         return give_up(out);
     }
     out
+}
+
+/// Whether a line at column 0 cannot hold a mapping key in any reading: no
+/// `:` that could end a key (followed by a blank or the line's end, or right
+/// after a quote), and no indicator that could start a complex key, a flow
+/// map, an anchor, alias or tag, or a directive.
+fn cannot_be_a_key(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    if matches!(
+        bytes.first(),
+        Some(b'?' | b'&' | b'*' | b'!' | b'{' | b'[' | b'%' | b'@' | b'`' | b'|' | b'>' | b'<')
+    ) {
+        return false;
+    }
+    !bytes.iter().enumerate().any(|(i, &b)| {
+        b == b':'
+            && (matches!(bytes.get(i + 1), None | Some(b' ' | b'\t'))
+                || (i > 0 && matches!(bytes[i - 1], b'"' | b'\'')))
+    })
 }
 
 /// Whether a value starting on a key's line may go on past it in a way a
@@ -438,6 +467,9 @@ mod tests {
             let s = scan(text);
             assert!(s.sure && s.empty, "{text:?}");
         }
+        // Indented content is content.
+        let s = scan("---\n  kind: A\n");
+        assert!(!s.empty && !s.sure);
     }
 
     #[test]
@@ -456,6 +488,9 @@ mod tests {
             "kind: A\nx: [a,\n]\n",
             "kind: A\nx: 'a\nb'\n",
             "kind: A\nx: \"a\nb\"\n",
+            "kind: A\ns:\n  d: 'x\n\"kind\": B'\n",
+            "kind: A\ns:\n  d: 'x\n? kind\n",
+            "kind: A\ns:\n  d: 'x\nkind : B'\n",
             "kind: A\n...\nkind: B\n",
             "- a\n",
             "plain\n",
@@ -465,6 +500,20 @@ mod tests {
         ] {
             assert!(!scan(text).sure, "{text:?}");
         }
+    }
+
+    #[test]
+    fn column_0_ends_of_nested_scalars_are_not_keys() {
+        // Helm 4's re-serialised CRD descriptions.
+        let text = "apiVersion: v1\nkind: CustomResourceDefinition\nmetadata:\n  name: c\nspec:\n  d: 'long\n\n    It''s long.\n\n'\n  e: \"a\nb\"\n  f: [a,\n]\n";
+        let s = scan(text);
+        assert!(s.sure, "{s:?}");
+        assert_eq!(
+            (s.kind, s.name),
+            (Some("CustomResourceDefinition"), Some("c"))
+        );
+        // A real key after them is still seen (here: twice, so give up).
+        assert!(!scan(&format!("{text}kind: Service\n")).sure);
     }
 
     #[test]
