@@ -137,6 +137,14 @@ fn an_unreadable_document_that_may_be_ours_is_an_error() {
     );
     let err = refused(&input, &PostRenderOptions::default());
     assert_eq!(err.place.expect("located").document, 2);
+    // One whose selector cannot pick the workload's pods is not needed, and an
+    // Ingress that names no Service of the workload neither.
+    let input = format!(
+        "{}---\nkind: Service\nmetadata:\n  name: other\nspec:\n  selector:\n    app: other\n  ports: [\n\
+         ---\nkind: Ingress\nmetadata:\n  name: i\nspec:\n  rules: [\n",
+        workload("mcp", TRANSPORT)
+    );
+    assert!(ok(&input).output.contains("mcp-gateway"));
     // With --values, an unreadable workload may be the one the values are for,
     // unless --workload names another.
     let input = format!(

@@ -91,6 +91,8 @@ pub struct Facts {
     pub backend_rules: Vec<usize>,
     /// Ingress: `spec.ingressClassName`, else the `kubernetes.io/ingress.class` annotation.
     pub ingress_class: Option<String>,
+    /// Workload: the pod template's labels (string values only).
+    pub pod_labels: Vec<(String, String)>,
 }
 
 /// One classified document.
@@ -361,6 +363,18 @@ fn facts_of(root: &Node, kind: Option<&str>) -> Facts {
             }
             Some("Ingress") => ingress_facts(root, &mut facts),
             Some("HTTPRoute") => route_facts(root, &mut facts),
+            kind if is_workload_kind(kind) => {
+                if let Some(NodeKind::Map(entries)) = ["spec", "template", "metadata", "labels"]
+                    .iter()
+                    .try_fold(root, |n, key| n.get(key))
+                    .map(|n| &n.kind)
+                {
+                    facts.pod_labels = entries
+                        .iter()
+                        .filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string())))
+                        .collect();
+                }
+            }
             _ => {}
         }
     }

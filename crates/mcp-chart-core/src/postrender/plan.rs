@@ -12,6 +12,7 @@ use crate::yaml::NodeKind;
 use super::classify::{is_workload_kind, Document, Shape, TRANSPORT_ANNOTATION};
 use super::error::{PostRenderError, Problem, StreamPlace};
 use super::gateway::{self, GATEWAY_CONTAINER, PORT_NAME};
+use super::scan;
 use super::source::{self, ValuesOrigin};
 use super::summary::{
     GatewaySummary, HttpRouteSummary, InjectionSummary, ServiceSummary, WorkloadSummary,
@@ -184,18 +185,79 @@ struct ConfigMapAt<'d> {
 }
 
 impl<'d> Index<'d> {
-    fn new(docs: &'d [Document<'_>]) -> Self {
+    /// Indexes what may concern the workloads `targets`: Services whose
+    /// selector may pick their pods (a scan of `spec.selector` tells most
+    /// others apart without reading them), and Ingresses and HTTPRoutes whose
+    /// text names one of those Services.
+    fn new(docs: &'d [Document<'_>], targets: &[usize]) -> Self {
         let mut index = Index {
             ingress_classes: ingress::IngressClasses::from_docs(docs),
             ..Index::default()
         };
+        let mut pod_labels: HashSet<(&str, &str)> = HashSet::new();
+        for &t in targets {
+            if let Ok(facts) = docs[t].facts() {
+                pod_labels.extend(
+                    facts
+                        .pod_labels
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str())),
+                );
+            }
+        }
+        // Services that may select a target's pods: their names.
+        let mut services: HashSet<&str> = HashSet::new();
+        for doc in docs.iter().filter(|d| d.shape == Shape::Object) {
+            if doc.kind.as_deref() != Some("Service") {
+                continue;
+            }
+            let may_select = match scan::spec_selector(doc.piece.text) {
+                Some(pairs) => pairs.iter().any(|pair| pod_labels.contains(pair)),
+                None => true,
+            };
+            if !may_select || doc.is_hook() {
+                continue;
+            }
+            let Ok(facts) = doc.facts() else {
+                index.unreadable.push(doc.index);
+                continue;
+            };
+            let selects_some = !facts.selector.is_empty()
+                && facts
+                    .selector
+                    .iter()
+                    .all(|(k, v)| pod_labels.contains(&(k.as_str(), v.as_str())));
+            if !selects_some {
+                continue;
+            }
+            if let Some(name) = doc.name.as_deref() {
+                services.insert(name);
+            }
+            if let Some((k, v)) = facts.selector.iter().min() {
+                index
+                    .services
+                    .entry((k.as_str(), v.as_str()))
+                    .or_default()
+                    .push(doc.index);
+            }
+        }
         for doc in docs {
             if doc.shape == Shape::Unreadable {
                 let kind = doc.kind.as_deref();
-                if kind.is_none_or(|k| {
-                    matches!(k, "Service" | "Ingress" | "HTTPRoute" | "ConfigMap")
-                        || k.ends_with("List")
-                }) {
+                let text = doc.piece.text;
+                // What its text rules out, as for readable ones below.
+                let may_select = || {
+                    scan::spec_selector(text)
+                        .is_none_or(|pairs| pairs.iter().any(|p| pod_labels.contains(p)))
+                };
+                let may_route = || scan::may_name(text, &services);
+                let maybe_ours = match kind {
+                    None => may_select() || may_route(),
+                    Some("Service") => may_select(),
+                    Some("Ingress" | "HTTPRoute") => may_route(),
+                    Some(k) => k == "ConfigMap" || k.ends_with("List"),
+                };
+                if maybe_ours {
                     index.unreadable.push(doc.index);
                 }
                 continue;
@@ -230,21 +292,20 @@ impl<'d> Index<'d> {
                             });
                     }
                 }
-                Some("Service" | "Ingress" | "HTTPRoute") if !doc.is_hook() => {
+                Some("Ingress" | "HTTPRoute") => {
+                    if doc.is_hook() {
+                        continue;
+                    }
+                    index.has_routes = true;
+                    // Only one that names one of those Services can route to them.
+                    if !scan::may_name(doc.piece.text, &services) {
+                        continue;
+                    }
                     let Ok(facts) = doc.facts() else {
                         index.unreadable.push(doc.index);
                         continue;
                     };
                     match doc.kind.as_deref() {
-                        Some("Service") => {
-                            if let Some((k, v)) = facts.selector.iter().min() {
-                                index
-                                    .services
-                                    .entry((k.as_str(), v.as_str()))
-                                    .or_default()
-                                    .push(doc.index);
-                            }
-                        }
                         Some("Ingress") => {
                             index.has_routes = true;
                             for name in &facts.backends {
@@ -556,7 +617,14 @@ pub fn plan_with(
     out.summary.documents = documents;
     let any_target = !targets.is_empty();
     let lookup = if any_target {
-        Index::new(docs)
+        let target_docs: Vec<usize> = targets
+            .iter()
+            .map(|s| match s {
+                Selected::Values(t) => t.doc,
+                Selected::Annotated(i) => *i,
+            })
+            .collect();
+        Index::new(docs, &target_docs)
     } else {
         Index::default()
     };

@@ -328,6 +328,112 @@ pub fn scan(text: &str) -> TopLevel<'_> {
     out
 }
 
+/// The `key: value` pairs of the block map at `spec.selector`, read the same
+/// conservative way (`None` when the scan cannot tell). Every real pair is
+/// among them; a line inside a multi-line scalar may add one that is not
+/// there, so this only says which Services may select a pod (read them to know).
+pub fn spec_selector(text: &str) -> Option<Vec<(&str, &str)>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut pairs = Vec::new();
+    let (mut in_spec, mut spec_seen, mut in_selector, mut selector_seen) =
+        (false, false, false, false);
+    let (mut spec_indent, mut selector_indent): (Option<usize>, Option<usize>) = (None, None);
+    let mut first = true;
+    for line in lines(text) {
+        if std::mem::take(&mut first) && crate::postrender::split::is_separator(line) {
+            continue;
+        }
+        if is_blank_or_comment(line) {
+            continue;
+        }
+        if line.starts_with('\t') {
+            return None;
+        }
+        if !line.starts_with(' ') {
+            in_spec = false;
+            in_selector = false;
+            match key_line(line) {
+                Some(("spec", rest)) => {
+                    if std::mem::replace(&mut spec_seen, true) {
+                        return None;
+                    }
+                    match inline(rest) {
+                        Inline::Nothing => in_spec = true,
+                        Inline::EmptyMap => {}
+                        _ => return None,
+                    }
+                }
+                Some(("<<", _)) => return None,
+                Some(_) => {}
+                None if line.starts_with("...") => return None,
+                None if line.starts_with('-') || cannot_be_a_key(line) => {}
+                None => return None,
+            }
+            continue;
+        }
+        if !in_spec {
+            continue;
+        }
+        let ind = indent(line);
+        if line.as_bytes().get(ind) == Some(&b'\t') {
+            return None;
+        }
+        let c = *spec_indent.get_or_insert(ind);
+        if ind < c {
+            return None;
+        }
+        if ind == c {
+            in_selector = false;
+            if line[ind..].starts_with('-') {
+                continue;
+            }
+            match key_line(&line[ind..]) {
+                Some(("selector", rest)) => {
+                    if std::mem::replace(&mut selector_seen, true) {
+                        return None;
+                    }
+                    match inline(rest) {
+                        Inline::Nothing => in_selector = true,
+                        Inline::EmptyMap => {}
+                        _ => return None,
+                    }
+                }
+                Some(("<<", _)) | None => return None,
+                Some(_) => {}
+            }
+            continue;
+        }
+        if !in_selector {
+            continue;
+        }
+        let s = *selector_indent.get_or_insert(ind);
+        if ind != s {
+            return None;
+        }
+        match key_line(&line[ind..]) {
+            Some(("<<", _)) | None => return None,
+            Some((key, rest)) => match inline(rest) {
+                Inline::Scalar(value) => pairs.push((key, value)),
+                _ => return None,
+            },
+        }
+    }
+    Some(pairs)
+}
+
+/// Whether `text` has a word (a run of `[A-Za-z0-9._-]`) in `words`, or a
+/// backslash (an escape could spell any word): a cheap test that a document
+/// cannot name any of `words`, such as an Ingress none of whose backends can
+/// be one of the workload's Services.
+pub fn may_name(text: &str, words: &std::collections::HashSet<&str>) -> bool {
+    if words.is_empty() {
+        return false;
+    }
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        .any(|w| !w.is_empty() && words.contains(w))
+        || text.contains('\\')
+}
+
 /// Whether a line at column 0 cannot hold a mapping key in any reading: no
 /// `:` that could end a key (followed by a blank or the line's end, or right
 /// after a quote), and no indicator that could start a complex key, a flow
@@ -500,6 +606,33 @@ mod tests {
         ] {
             assert!(!scan(text).sure, "{text:?}");
         }
+    }
+
+    #[test]
+    fn service_selectors() {
+        let svc = "---\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n  selector:\n    app: \"x\"\n    tier: web # c\n  type: ClusterIP\n";
+        assert_eq!(
+            spec_selector(svc),
+            Some(vec![("app", "x"), ("tier", "web")])
+        );
+        assert_eq!(spec_selector("kind: Service\n"), Some(vec![]));
+        for odd in [
+            "spec:\n  selector: {app: x}\n",
+            "spec:\n  selector:\n    app: &a x\n",
+            "spec:\n  selector:\n    app: x\n      y\n",
+            "spec:\n  selector:\n    <<: *s\n",
+            "spec:\n  selector:\n    a: x\n  selector:\n    b: y\n",
+            "spec: &s\n",
+        ] {
+            assert_eq!(spec_selector(odd), None, "{odd:?}");
+        }
+        let words: std::collections::HashSet<&str> = ["mcp-svc"].into();
+        assert!(may_name(
+            "backend:\n  service:\n    name: \"mcp-svc\"\n",
+            &words
+        ));
+        assert!(!may_name("name: mcp-svc-2\n", &words));
+        assert!(may_name("name: \"mcp\\x2dsvc\"\n", &words));
     }
 
     #[test]
