@@ -392,7 +392,7 @@ pub fn classify(input: &str) -> Result<Vec<Document<'_>>, PostRenderError> {
     // line breaks (no line index of the whole stream needed).
     let mut base_line: usize = 1;
     for (number, piece) in split::pieces(input).enumerate() {
-        let lines = piece.text.bytes().filter(|&b| b == b'\n').count();
+        let lines = piece.newlines;
         let top = scan::scan(piece.text);
         if top.empty {
             // Runs of empty pieces (a stream of bare `---` lines) are one
@@ -401,6 +401,7 @@ pub fn classify(input: &str) -> Result<Vec<Document<'_>>, PostRenderError> {
                 let end = piece.start + piece.text.len();
                 last.piece.text = &input[last.piece.start..end];
                 last.pieces += 1;
+                last.piece.newlines += piece.newlines;
                 base_line += lines;
                 continue;
             }

@@ -13,6 +13,8 @@ pub struct Piece<'a> {
     pub text: &'a str,
     /// Byte offset of the text in the stream.
     pub start: usize,
+    /// How many line feeds the text holds.
+    pub newlines: usize,
 }
 
 /// Whether `line` (without its line break) is a document separator.
@@ -51,23 +53,34 @@ impl<'a> Iterator for Pieces<'a> {
             return None;
         }
         let start = self.start;
+        let bytes = input.as_bytes();
         // The next separator starts a line after the piece's first line.
+        let mut newlines = 0;
         let mut offset = match input[start..].find('\n') {
-            Some(i) => start + i + 1,
+            Some(i) => {
+                newlines += 1;
+                start + i + 1
+            }
             None => input.len(),
         };
         while offset < input.len() {
             let rest = &input[offset..];
-            let line_len = rest.find('\n').map_or(rest.len(), |i| i + 1);
-            if rest.starts_with("---") && is_separator(rest[..line_len].trim_end_matches('\n')) {
+            let (line_len, ends_line) = rest
+                .find('\n')
+                .map_or((rest.len(), false), |i| (i + 1, true));
+            if bytes[offset..].starts_with(b"---")
+                && is_separator(rest[..line_len].trim_end_matches('\n'))
+            {
                 break;
             }
+            newlines += usize::from(ends_line);
             offset += line_len;
         }
         self.start = offset;
         Some(Piece {
             text: &input[start..offset],
             start,
+            newlines,
         })
     }
 }
@@ -127,6 +140,9 @@ mod tests {
             ]
         );
         assert_eq!(parts.concat(), input);
+        for piece in split(input) {
+            assert_eq!(piece.newlines, piece.text.matches('\n').count());
+        }
     }
 
     #[test]
