@@ -53,29 +53,25 @@ impl<'a> Iterator for Pieces<'a> {
             return None;
         }
         let start = self.start;
-        let bytes = input.as_bytes();
-        // The next separator starts a line after the piece's first line.
-        let mut newlines = 0;
-        let mut offset = match input[start..].find('\n') {
-            Some(i) => {
-                newlines += 1;
-                start + i + 1
-            }
-            None => input.len(),
-        };
-        while offset < input.len() {
-            let rest = &input[offset..];
-            let (line_len, ends_line) = rest
-                .find('\n')
-                .map_or((rest.len(), false), |i| (i + 1, true));
-            if bytes[offset..].starts_with(b"---")
-                && is_separator(rest[..line_len].trim_end_matches('\n'))
-            {
+        // The next separator starts a line after the piece's first line:
+        // look for `---` at line starts only (a substring search, not a
+        // walk over every line).
+        let mut offset = input.len();
+        let mut from = start;
+        while let Some(i) = input[from..].find("\n---") {
+            let line_start = from + i + 1;
+            let rest = &input[line_start..];
+            let line = rest.find('\n').map_or(rest, |n| &rest[..n]);
+            if is_separator(line) {
+                offset = line_start;
                 break;
             }
-            newlines += usize::from(ends_line);
-            offset += line_len;
+            from = line_start;
         }
+        let newlines = input.as_bytes()[start..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         self.start = offset;
         Some(Piece {
             text: &input[start..offset],
