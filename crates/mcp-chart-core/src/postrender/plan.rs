@@ -212,7 +212,7 @@ impl<'d> Index<'d> {
                 continue;
             }
             let may_select = match scan::spec_selector(doc.piece.text) {
-                Some(pairs) => pairs.iter().any(|pair| pod_labels.contains(pair)),
+                Some(pairs) => selector_may_match(&pairs, &pod_labels),
                 None => true,
             };
             if !may_select || doc.is_hook() {
@@ -248,7 +248,7 @@ impl<'d> Index<'d> {
                 // What its text rules out, as for readable ones below.
                 let may_select = || {
                     scan::spec_selector(text)
-                        .is_none_or(|pairs| pairs.iter().any(|p| pod_labels.contains(p)))
+                        .is_none_or(|pairs| selector_may_match(&pairs, &pod_labels))
                 };
                 let may_route = || scan::may_name(text, &services);
                 let maybe_ours = match kind {
@@ -375,6 +375,14 @@ impl<'d> Index<'d> {
         }
         out
     }
+}
+
+/// Whether a selector the scan read ([`scan::spec_selector`]) may pick pods
+/// carrying `labels`: it is the Service's real selector, or the Service has
+/// none (the `selector:` line was inside a multi-line scalar) and selects
+/// nothing, so every pair must be a label.
+fn selector_may_match(pairs: &[(&str, &str)], labels: &HashSet<(&str, &str)>) -> bool {
+    !pairs.is_empty() && pairs.iter().all(|pair| labels.contains(pair))
 }
 
 /// At most this many candidates are named in an error.

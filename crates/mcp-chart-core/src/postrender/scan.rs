@@ -329,9 +329,11 @@ pub fn scan(text: &str) -> TopLevel<'_> {
 }
 
 /// The `key: value` pairs of the block map at `spec.selector`, read the same
-/// conservative way (`None` when the scan cannot tell). Every real pair is
-/// among them; a line inside a multi-line scalar may add one that is not
-/// there, so this only says which Services may select a pod (read them to know).
+/// conservative way (`None` when the scan cannot tell). When `Some`, they are
+/// the real selector, or the Service has none: each pair must be complete on
+/// its line, so no line of the block continues a scalar, and a `selector:`
+/// (or `spec:`) line that was itself inside a multi-line scalar means there is
+/// no real one (a real one too would be a second such line: `None`).
 pub fn spec_selector(text: &str) -> Option<Vec<(&str, &str)>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut pairs = Vec::new();
