@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import pathlib
+import re
 import platform
 import shutil
 import signal
@@ -224,7 +225,8 @@ def main():
     ap.add_argument("--sizes", default="100,1000,10000")
     ap.add_argument("--scenarios", default="all,one")
     ap.add_argument("--kustomize-timeout", type=float, default=300)
-    ap.add_argument("--sections", default="validate,post-render", help="which sections to run")
+    ap.add_argument("--sections", default="validate,post-render,mixed", help="which sections to run")
+    ap.add_argument("--mixed-mb", type=float, default=50, help="size of the mixed stream (section mixed)")
     ap.add_argument("--baseline", help="another mcp-chart build, timed beside it in the validate section")
     ap.add_argument("--budget", type=float, default=5.0, help="seconds of timed runs per cell")
     ap.add_argument("--out", required=True)
@@ -356,6 +358,7 @@ def main():
                  "kustomize_timed_out": bool(kust and kust.timed_out), "mcp_chart_peak_kib": ours.peak_kib,
                  "kustomize_peak_kib": kust.peak_kib if kust else None}
             )
+    mixed_lines = mixed_section(args, work, runs, budget, failures, checked, results) if "mixed" in sections else []
     load_end = load_avg()
 
     # report ---------------------------------------------------------------------------
@@ -421,6 +424,7 @@ def main():
             per = lambda t: f"{t * 1000 / (docs / 1000):.1f}" if t else "–"  # noqa: E731
             lines.append(f"| {scenario} | {docs:,} | {per(c)} | {per(o)} | {ko} | {per(k)} | {kk} |")
             prev = (docs, size, c, o, k)
+    lines += mixed_lines
     lines += ["", "## Targets (issue 9)", "", "| target | measured | met |", "| --- | --- | --- |"]
     lines += targets(results)
     if failures:
@@ -434,6 +438,74 @@ def main():
         print(f"{len(failures)} tool failure(s)", file=sys.stderr)
         return 1
     return 0
+
+
+def mixed_section(args, work, runs, budget, failures, checked, results):
+    """Issue 15: a ~50 MB stream of many charts' documents with one mcp-server
+    release inside (gen_mixed.py), post-rendered beside cat and kustomize.
+    Returns the report's lines."""
+    d = work / "mixed"
+    if d.exists():
+        shutil.rmtree(d)
+    gen = subprocess.run(
+        [sys.executable, str(HERE / "gen_mixed.py"), "--base", args.base, "--mb", str(args.mixed_mb), "--out", str(d)],
+        capture_output=True, text=True, check=True,
+    )
+    info = json.loads(gen.stdout)
+    stream, size = info["stream"], info["bytes"]
+    mb = size / 1e6
+    load = load_avg()
+    print(f"post-render mixed {info['documents']} docs {mb:.1f} MB (load {load})", file=sys.stderr)
+    # Correctness (not timed): only the release's Deployment, Ingress and
+    # HTTPRoute change, one ConfigMap is added, everything else is byte for byte.
+    out_file = d / "mcp-chart.out.yaml"
+    _, _, code, stderr = run_once([args.mcp_chart, "post-render"], stream, stdout_path=str(out_file))
+    if code != 0:
+        failures.append(f"mcp-chart post-render (mixed): exit {code}: {stderr.strip()}")
+    else:
+        split = lambda t: re.split(r"(?m)^(?=---[ \t]*(?:#.*)?$)", t)  # noqa: E731
+        before, after = split(pathlib.Path(stream).read_text()), split(out_file.read_text())
+        after_set = set(after)
+        changed = [p for p in before if p not in after_set]
+        if len(changed) != 3 or len(after) != len(before) + 1:
+            failures.append(f"mcp-chart post-render (mixed): {len(changed)} documents changed, "
+                            f"{len(after) - len(before)} added (expected 3 and 1)")
+    cat = checked(Measure("cat", ["cat"], stdin=stream).run(runs, budget))
+    ours = checked(Measure("mcp-chart post-render", [args.mcp_chart, "post-render"], stdin=stream).run(runs, budget))
+    kust = checked(
+        Measure("kubectl kustomize", [args.kubectl, "kustomize", str(d)], timeout=args.kustomize_timeout).run(
+            (1, 3) if not args.smoke else (1, 1), budget)
+    )
+    peak_mb = ours.peak_kib / 1024 if ours.peak_kib else None
+    limit_mb = 1.5 * size / 2**20 + 16
+    thr = mb / ours.median if ours.median else None
+    r_cat = ours.median / cat.median if ours.median and cat.median else None
+    r_k = kust.median / ours.median if not kust.timed_out and kust.median and ours.median else None
+    k_peak = f"{kust.peak_kib / 1024:.0f}" if kust.peak_kib else "–"
+    results["mixed"] = {
+        "documents": info["documents"], "crds": info["crds"], "bytes": size, "cat": cat.median,
+        "mcp_chart": ours.median, "kustomize": kust.median, "kustomize_timed_out": kust.timed_out,
+        "mcp_chart_peak_kib": ours.peak_kib, "kustomize_peak_kib": kust.peak_kib,
+    }
+    return [
+        "",
+        "## post-render: a mixed stream (issue 15)",
+        "",
+        f"Load average before this section: {load}. `benchmarks/gen_mixed.py`: {info['documents']:,} documents "
+        f"of {info['charts']:,} charts' kinds (ServiceAccounts, dashboard ConfigMaps, Secrets, ClusterRoles, "
+        "Services, Deployments, MinIO-style StatefulSets, DaemonSets, hook Jobs, Ingresses, PrometheusRules, "
+        f"NetworkPolicies) and {info['crds']} CRDs with lines up to ~180 KB, one mcp-server release in the "
+        "middle (its Deployment, Ingress and HTTPRoute change, one ConfigMap is added).",
+        "",
+        "| MB | `cat` | `mcp-chart post-render` | `kubectl kustomize` | mcp-chart MB/s | mcp-chart ÷ cat "
+        "| kustomize ÷ mcp-chart | mcp-chart peak MB / limit (1.5 × input + 16 MB) | kustomize peak MB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| {mb:.1f} | {cat.cell()} ({len(cat.times)}) | {ours.cell()} ({len(ours.times)}) | {kust.cell()} "
+        f"({len(kust.times)}) | {thr:,.0f} | {fmt_ratio(r_cat)} | {fmt_ratio(r_k)} | "
+        f"{peak_mb:.0f} / {limit_mb:.0f} | {k_peak} |"
+        if thr and peak_mb
+        else f"| {mb:.1f} | {cat.cell()} | {ours.cell()} | {kust.cell()} | – | – | – | – | – |",
+    ]
 
 
 def targets(results):

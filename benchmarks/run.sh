@@ -58,7 +58,7 @@ fi
 if [[ $SMOKE == 1 ]]; then
   WORK="$REPO/out/bench-smoke"
   OUT="$WORK/RESULTS.md"
-  ARGS=(--smoke --sizes 20,100 --kustomize-timeout 60)
+  ARGS=(--smoke --sizes 20,100 --kustomize-timeout 60 --mixed-mb 1)
 else
   WORK="$REPO/out/bench"
   OUT="$REPO/benchmarks/RESULTS.md"

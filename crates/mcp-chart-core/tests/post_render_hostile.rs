@@ -42,27 +42,31 @@ fn located(err: &PostRenderError) -> (usize, u32) {
     (place.document, place.location.line)
 }
 
+/// The chart's workload head: its annotation makes the document one the
+/// post-renderer must read.
+const OURS: &str =
+    "kind: Deployment\nmetadata:\n  name: w\n  annotations:\n    mcp-chart/transport: '{}'\n";
+
 #[test]
 fn alias_bombs_are_refused_where_they_are() {
-    let mut bomb = String::from(
-        "---\nkind: ConfigMap\nmetadata: {name: ok}\n---\na: &a [x,x,x,x,x,x,x,x,x,x]\n",
-    );
+    let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
     for (i, prev) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
         let name = (b'b' + i as u8) as char;
         bomb.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
     }
-    let err = render(&bomb).expect_err("billion laughs");
+    let ours = format!("---\nkind: ConfigMap\nmetadata: {{name: ok}}\n---\n{OURS}{bomb}");
+    let err = render(&ours).expect_err("billion laughs");
     assert_eq!(located(&err).0, 2);
     assert!(err.to_string().contains("aliases"), "{err}");
+    // In a document the post-renderer does not need, it is not expanded.
+    let foreign = format!("---\nkind: ConfigMap\nmetadata: {{name: ok}}\n---\n{bomb}");
+    assert_eq!(render(&foreign).expect("passes").output, foreign);
 }
 
 #[test]
 fn deep_nesting_is_refused_without_overflow() {
-    let deep = format!(
-        "---\nkind: A\nmetadata: {{name: a}}\nspec: {}{}\n",
-        "[".repeat(10_000),
-        "]".repeat(10_000)
-    );
+    let nest = format!("spec: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let deep = format!("---\n{OURS}{nest}");
     let err = render(&deep).expect_err("too deep");
     let text = err.to_string();
     assert!(
@@ -70,6 +74,8 @@ fn deep_nesting_is_refused_without_overflow() {
         "{text}"
     );
     assert_eq!(located(&err).0, 1);
+    let foreign = format!("---\nkind: A\nmetadata: {{name: a}}\n{nest}");
+    assert_eq!(render(&foreign).expect("passes").output, foreign);
 }
 
 #[test]
@@ -118,8 +124,9 @@ fn empty_and_comment_only_streams_pass_through() {
 fn lists_non_objects_and_missing_metadata_pass_through_even_with_the_annotation() {
     let annotation = serde_json::to_string(&gateway("")).expect("json");
     let inputs = [
-        format!("apiVersion: v1\nkind: List\nitems:\n- kind: Deployment\n  metadata:\n    name: x\n    annotations:\n      mcp-chart/transport: {annotation}\n"),
-        format!("kind: Deployment\nspec: {{}}\nannotations:\n  mcp-chart/transport: {annotation}\n"),
+        format!(
+            "kind: Deployment\nspec: {{}}\nannotations:\n  mcp-chart/transport: {annotation}\n"
+        ),
         "- kind: Deployment\n".to_string(),
         "42\n".to_string(),
         "kind: Deployment\nmetadata: just-a-string\n".to_string(),

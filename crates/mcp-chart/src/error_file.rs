@@ -22,12 +22,17 @@ pub struct ErrorFile {
 impl ErrorFile {
     /// The error file at `path`, refused when it names one of `inputs`.
     pub fn new(path: PathBuf, inputs: &[&Path]) -> anyhow::Result<Self> {
+        Self::for_option("--error-file", path, inputs)
+    }
+
+    /// A file written with this policy for `option` (named in the refusal).
+    pub fn for_option(option: &str, path: PathBuf, inputs: &[&Path]) -> anyhow::Result<Self> {
         let target = resolve_parent(&path);
         for input in inputs {
             if let (Some(target), Ok(input_path)) = (&target, std::fs::canonicalize(input)) {
                 if *target == input_path {
                     anyhow::bail!(
-                        "--error-file {} is also an input of this run: choose another path",
+                        "{option} {} is also an input of this run: choose another path",
                         path.display()
                     );
                 }
@@ -43,6 +48,12 @@ impl ErrorFile {
 
     /// Replaces whatever is at the path with `report`, atomically.
     pub fn write(&self, report: &str) -> std::io::Result<()> {
+        self.write_bytes(report.as_bytes())
+    }
+
+    /// Replaces whatever is at the path with `bytes`, atomically (also used
+    /// for `MCP_CHART_CAPTURE_INPUT`, the received stream).
+    pub fn write_bytes(&self, bytes: &[u8]) -> std::io::Result<()> {
         let dir = match self.path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -53,9 +64,7 @@ impl ErrorFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "error".into());
         let (tmp, mut file) = new_sibling(dir, &name)?;
-        let written = file
-            .write_all(report.as_bytes())
-            .and_then(|()| file.sync_all());
+        let written = file.write_all(bytes).and_then(|()| file.sync_all());
         drop(file);
         let renamed = written.and_then(|()| std::fs::rename(&tmp, &self.path));
         if renamed.is_err() {

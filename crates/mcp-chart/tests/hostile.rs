@@ -116,6 +116,41 @@ fn config_map(name: &str, body: &str) -> String {
     format!("---\n# Source: other/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n{body}")
 }
 
+/// `n` annotated workloads with their Services behind one Ingress and one HTTPRoute.
+fn shared_routes(n: usize) -> String {
+    let (mut out, mut paths, mut rules) = (String::new(), String::new(), String::new());
+    for i in 0..n {
+        out.push_str(&workload(&format!("w{i}"), &gateway("")));
+        out.push_str(&service(
+            &format!("s{i}"),
+            &format!(
+                "spec:\n  selector:\n    app: w{i}\n  ports:\n  - port: 80\n    targetPort: http\n"
+            ),
+        ));
+        paths.push_str(&format!(
+            "      - path: /w{i}\n        pathType: Prefix\n        backend:\n          service:\n            name: s{i}\n            port:\n              number: 80\n"
+        ));
+        rules.push_str(&format!(
+            "  - backendRefs:\n    - name: s{i}\n      port: 80\n"
+        ));
+    }
+    out.push_str(&format!(
+        "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: shared\nspec:\n  ingressClassName: nginx\n  rules:\n  - http:\n      paths:\n{paths}"
+    ));
+    out.push_str(&format!(
+        "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: shared\nspec:\n  rules:\n{rules}"
+    ));
+    out
+}
+
+/// A Service selector that picks the pods of `workload("mcp", …)`: the
+/// Service may be the workload's, so the post-renderer must read it.
+const SELECTS_MCP: &str = "spec:\n  selector:\n    app: mcp\n";
+
+fn service(name: &str, body: &str) -> String {
+    format!("---\n# Source: other/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n{body}")
+}
+
 fn alias_bomb() -> String {
     let mut s = String::from("data:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
@@ -173,15 +208,33 @@ fn post_render_cases() -> Vec<Case> {
         many_docs.push_str(&format!("---\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n"));
     }
     vec![
+        // A document the post-renderer needs (a Service may select the
+        // workload's pods) must be readable; one it does not need passes
+        // through whatever it holds (docs/post-render.md, "What is read").
         Case {
-            name: "malformed YAML (unclosed flow list) in document 2",
-            stdin: format!("{ok}{}", config_map("broken", "data: [a, b\n")).into_bytes(),
-            expect: Expect::Refused(&["document 2", "line 26", "ConfigMap/broken", "invalid YAML"]),
+            name: "malformed YAML (unclosed flow list) in a Service, document 2",
+            stdin: format!("{ok}{}", service("broken", "spec: [a, b\n")).into_bytes(),
+            expect: Expect::Refused(&["document 2", "line 26", "Service/broken", "invalid YAML"]),
         },
         Case {
-            name: "tab indentation in document 2",
+            name: "tab indentation in a Service, document 2",
+            stdin: format!("{ok}{}", service("tabs", "spec:\n\tkey: v\n")).into_bytes(),
+            expect: Expect::Refused(&["document 2", "line 26", "Service/tabs"]),
+        },
+        Case {
+            name: "malformed YAML in another chart's ConfigMap",
+            stdin: format!("{ok}{}", config_map("broken", "data: [a, b\n")).into_bytes(),
+            expect: Expect::Injected,
+        },
+        Case {
+            name: "tab indentation in another chart's ConfigMap",
             stdin: format!("{ok}{}", config_map("tabs", "data:\n\tkey: v\n")).into_bytes(),
-            expect: Expect::Refused(&["document 2", "line 26", "ConfigMap/tabs"]),
+            expect: Expect::Injected,
+        },
+        Case {
+            name: "alias bomb in another chart's ConfigMap",
+            stdin: format!("{ok}{}", config_map("bomb", &alias_bomb())).into_bytes(),
+            expect: Expect::Injected,
         },
         Case {
             name: "BOM before the first separator",
@@ -199,24 +252,27 @@ fn post_render_cases() -> Vec<Case> {
             expect: Expect::Refused(&["document 2", "line 22", "(ConfigMap)", "not valid UTF-8"]),
         },
         Case {
-            name: "alias bomb in document 2",
-            stdin: format!("{ok}{}", config_map("bomb", &alias_bomb())).into_bytes(),
-            expect: Expect::Refused(&["document 2", "ConfigMap/bomb", "aliases"]),
+            name: "alias bomb in a Service, document 2",
+            stdin: format!("{ok}{}", service("bomb", &format!("{SELECTS_MCP}{}", alias_bomb()))).into_bytes(),
+            expect: Expect::Refused(&["document 2", "Service/bomb", "aliases"]),
         },
         Case {
-            name: "merge-key bomb in document 2",
-            stdin: format!("{ok}{}", config_map("merge", &merge_bomb("data"))).into_bytes(),
-            expect: Expect::Refused(&["document 2", "ConfigMap/merge", "aliases"]),
+            name: "merge-key bomb in a Service, document 2",
+            stdin: format!("{ok}{}", service("merge", &format!("{SELECTS_MCP}{}", merge_bomb("data")))).into_bytes(),
+            expect: Expect::Refused(&["document 2", "Service/merge", "aliases"]),
         },
         Case {
-            name: "nesting 10,000 deep in document 2",
+            name: "nesting 10,000 deep in a Service, document 2",
             stdin: format!(
                 "{ok}{}",
-                config_map("deep", &format!("data: {}{}\n", "[".repeat(10_000), "]".repeat(10_000)))
+                service(
+                    "deep",
+                    &format!("{SELECTS_MCP}data: {}{}\n", "[".repeat(10_000), "]".repeat(10_000))
+                )
             )
             .into_bytes(),
             // saphyr's own recursion guard fires before our depth limit.
-            expect: Expect::Refused(&["document 2", "line 25", "ConfigMap/deep", "recursion limit"]),
+            expect: Expect::Refused(&["document 2", "line 28", "Service/deep", "recursion limit"]),
         },
         Case {
             name: "a 40 MB document next to the workload",
@@ -232,6 +288,19 @@ fn post_render_cases() -> Vec<Case> {
         Case {
             name: "100,000 small documents",
             stdin: many_docs.into_bytes(),
+            expect: Expect::Untouched,
+        },
+        Case {
+            // Issue 18: 77 s before shared documents were read once.
+            // crates/mcp-chart-core/tests/post_render_lazy.rs asserts the
+            // linear growth (bytes read per input byte).
+            name: "4,000 workloads sharing one Ingress and one HTTPRoute",
+            stdin: shared_routes(4_000).into_bytes(),
+            expect: Expect::Injected,
+        },
+        Case {
+            name: "a stream of 1,000,000 bare separators",
+            stdin: "---\n".repeat(1_000_000).into_bytes(),
             expect: Expect::Untouched,
         },
         Case {
@@ -254,7 +323,8 @@ fn post_render_cases() -> Vec<Case> {
                     .join("\n  ")
             )
             .into_bytes(),
-            expect: Expect::Untouched,
+            // Kubernetes would create the item with the annotation and no gateway.
+            expect: Expect::Refused(&["document 1", "line 4", "Deployment/mcp", "inside a List"]),
         },
         Case {
             name: "non-object documents (scalar, list, null)",

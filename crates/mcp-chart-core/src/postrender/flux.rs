@@ -13,7 +13,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{classify, split, PostRenderError, PostRenderOptions, Problem};
+use super::{classify, PostRenderError, PostRenderOptions, Problem};
 use crate::yaml::{self, emit_document, NodeKind};
 
 /// The API version of the HelmRelease the patch is for.
@@ -52,8 +52,7 @@ pub fn flux_patches(
     options: &PostRenderOptions,
 ) -> Result<FluxOutput, PostRenderError> {
     let stream = super::post_render_stream(input, options)?;
-    let pieces = split::split(input);
-    let docs = classify::classify(&pieces)?;
+    let docs = classify::classify(input)?;
     let mut patches = Vec::new();
     for (&index, text) in &stream.plan.replacements {
         let doc = &docs[index];

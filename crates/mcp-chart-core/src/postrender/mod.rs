@@ -9,7 +9,8 @@
 //! output at all, only an error that says where.
 //!
 //! - `split.rs`: byte-exact document splitting.
-//! - `classify.rs`: what each document is.
+//! - `scan.rs`: a fast look at a document's top level.
+//! - `classify.rs`: what each document is, and what is read from it.
 //! - `source.rs`: where the transport settings come from.
 //! - `plan.rs`: what to change.
 //! - `gateway/`: the gateway container, its argv, servers.json and ConfigMap.
@@ -24,6 +25,7 @@ pub mod flux;
 pub mod gateway;
 pub mod guard;
 pub mod plan;
+pub mod scan;
 pub mod source;
 pub mod split;
 pub mod summary;
@@ -204,11 +206,10 @@ fn stream_with<'a>(
             limit: MAX_INPUT_BYTES,
         }));
     }
-    let pieces = split::split(input);
-    let docs = classify::classify(&pieces)?;
+    let docs = classify::classify(input)?;
     let plan = plan::plan_with(&docs, options, details)?;
     Ok(PostRenderedStream {
-        pieces: pieces.iter().map(|p| p.text).collect(),
+        pieces: docs.iter().map(|d| d.piece.text).collect(),
         plan,
     })
 }

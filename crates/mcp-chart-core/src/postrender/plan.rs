@@ -9,13 +9,13 @@ use serde_json::{Map, Value};
 use crate::model::{Transport, TransportType};
 use crate::yaml::NodeKind;
 
-use super::classify::{Document, TRANSPORT_ANNOTATION};
+use super::classify::{is_workload_kind, Document, Shape, TRANSPORT_ANNOTATION};
 use super::error::{PostRenderError, Problem, StreamPlace};
 use super::gateway::{self, GATEWAY_CONTAINER, PORT_NAME};
+use super::scan;
 use super::source::{self, ValuesOrigin};
 use super::summary::{
-    GatewaySummary, HttpRouteSummary, IngressSummary, InjectionSummary, ServiceSummary,
-    WorkloadSummary,
+    GatewaySummary, HttpRouteSummary, InjectionSummary, ServiceSummary, WorkloadSummary,
 };
 use super::timeouts::{httproute, ingress, TimeoutSettings};
 use super::PostRenderOptions;
@@ -54,7 +54,7 @@ impl Selected {
             Selected::Values(target) => Ok(*target),
             Selected::Annotated(index) => {
                 let doc = &docs[index];
-                let node = doc.transport.as_ref().ok_or_else(|| {
+                let node = doc.facts()?.transport.as_ref().ok_or_else(|| {
                     PostRenderError::at(
                         doc.start_place(),
                         Problem::Selection {
@@ -80,6 +80,12 @@ struct Work<'d, 'a> {
     docs: &'d [Document<'a>],
     values: HashMap<usize, Value>,
     changed: HashSet<usize>,
+    /// Documents read by an earlier target.
+    visited: HashSet<usize>,
+    /// Documents several targets change (an Ingress or HTTPRoute many
+    /// workloads share): kept as working copies until the end, so each is
+    /// read and written once, not once per target.
+    pinned: HashSet<usize>,
     /// New text of the documents changed so far.
     rendered: BTreeMap<usize, String>,
     /// (name, namespace as JSON) of the ConfigMaps generated so far.
@@ -90,29 +96,49 @@ impl Work<'_, '_> {
     fn value(&mut self, index: usize) -> Option<&mut Value> {
         if !self.values.contains_key(&index) {
             let doc = self.docs.get(index)?;
+            if doc.shape != super::classify::Shape::Object {
+                return None;
+            }
             let node = match self.rendered.get(&index) {
                 Some(text) => reparse(text)?,
                 None => doc.tree()?,
             };
+            if !self.visited.insert(index) {
+                self.pinned.insert(index);
+            }
             self.values.insert(index, node.to_json());
         }
         self.values.get_mut(&index)
     }
 
-    /// Writes the changed documents out as text and forgets the working copies.
-    fn flush(&mut self) {
+    /// Writes the changed documents out as text and forgets the working
+    /// copies (all of them when `last`, else all but the pinned ones).
+    fn flush(&mut self, last: bool) {
+        let keep = |index: &usize| !last && self.pinned.contains(index);
+        let mut kept = HashSet::new();
         for index in std::mem::take(&mut self.changed) {
+            if keep(&index) {
+                kept.insert(index);
+                continue;
+            }
             if let (Some(value), Some(doc)) = (self.values.remove(&index), self.docs.get(index)) {
                 self.rendered
                     .insert(index, super::render_document(doc.piece.text, &value));
             }
         }
-        self.values.clear();
+        self.changed = kept;
+        if last {
+            self.values.clear();
+        } else {
+            let pinned = &self.pinned;
+            self.values.retain(|index, _| pinned.contains(index));
+        }
     }
 }
 
 /// Reads back a document the post-renderer wrote.
 fn reparse(text: &str) -> Option<crate::yaml::Node> {
+    super::classify::count_read(text);
     let limits = crate::yaml::Limits {
         max_bytes: usize::MAX,
         max_depth: super::classify::MAX_DEPTH,
@@ -129,59 +155,178 @@ fn reparse(text: &str) -> Option<crate::yaml::Node> {
 /// Lookups built once per stream, so that each target only visits the
 /// Services, Ingresses, HTTPRoutes and ConfigMaps that can concern it (a stream
 /// with thousands of releases would otherwise cost targets × documents).
+/// Built only when there is a target: only then are Services, Ingresses and
+/// HTTPRoutes read.
+#[derive(Default)]
 struct Index<'d> {
     /// Services by one `(key, value)` pair of their selector (the smallest).
     services: HashMap<(&'d str, &'d str), Vec<usize>>,
     /// Ingresses by the name of each Service they send traffic to.
     ingresses: HashMap<&'d str, Vec<usize>>,
-    /// HTTPRoutes by the name of each Service their rules send traffic to.
-    routes: HashMap<&'d str, Vec<usize>>,
-    /// ConfigMaps by name.
-    config_maps: HashMap<&'d str, Vec<usize>>,
+    /// HTTPRoutes and their rules (0-based) by the name of each Service the
+    /// rule sends traffic to.
+    routes: HashMap<&'d str, Vec<(usize, usize)>>,
+    /// ConfigMaps by name: (document, namespace, where inside the document
+    /// for one inside a List or a piece of several documents).
+    config_maps: HashMap<&'d str, Vec<ConfigMapAt<'d>>>,
+    /// Documents the reader refused that may be a Service, Ingress,
+    /// HTTPRoute or ConfigMap (kind unknown or one of those, or a List).
+    unreadable: Vec<usize>,
     /// Whether the stream has any Ingress or HTTPRoute.
     has_routes: bool,
     /// The stream's IngressClasses (custom class names → controllers).
     ingress_classes: ingress::IngressClasses,
 }
 
+struct ConfigMapAt<'d> {
+    doc: usize,
+    namespace: Option<&'d str>,
+    inner: Option<crate::location::Location>,
+}
+
 impl<'d> Index<'d> {
-    fn new(docs: &'d [Document<'_>]) -> Self {
+    /// Indexes what may concern the workloads `targets`: Services whose
+    /// selector may pick their pods (a scan of `spec.selector` tells most
+    /// others apart without reading them), and Ingresses and HTTPRoutes whose
+    /// text names one of those Services.
+    fn new(docs: &'d [Document<'_>], targets: &[usize]) -> Self {
         let mut index = Index {
-            services: HashMap::new(),
-            ingresses: HashMap::new(),
-            routes: HashMap::new(),
-            config_maps: HashMap::new(),
-            has_routes: false,
             ingress_classes: ingress::IngressClasses::from_docs(docs),
+            ..Index::default()
         };
-        for doc in docs {
-            if doc.kind.as_deref() == Some("ConfigMap") {
-                if let Some(name) = doc.name.as_deref() {
-                    index.config_maps.entry(name).or_default().push(doc.index);
-                }
+        let mut pod_labels: HashSet<(&str, &str)> = HashSet::new();
+        for &t in targets {
+            if let Ok(facts) = docs[t].facts() {
+                pod_labels.extend(
+                    facts
+                        .pod_labels
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str())),
+                );
             }
-            let map = if doc.is("Ingress") {
-                &mut index.ingresses
-            } else if doc.is("HTTPRoute") {
-                &mut index.routes
-            } else {
-                if doc.is("Service") {
-                    if let Some((k, v)) = doc.selector.iter().min() {
-                        index
-                            .services
-                            .entry((k.as_str(), v.as_str()))
-                            .or_default()
-                            .push(doc.index);
-                    }
-                }
+        }
+        // Services that may select a target's pods: their names.
+        let mut services: HashSet<&str> = HashSet::new();
+        for doc in docs.iter().filter(|d| d.shape == Shape::Object) {
+            if doc.kind.as_deref() != Some("Service") {
+                continue;
+            }
+            let may_select = match scan::spec_selector(doc.piece.text) {
+                Some(pairs) => selector_may_match(&pairs, &pod_labels),
+                None => true,
+            };
+            if !may_select || doc.is_hook() {
+                continue;
+            }
+            let Ok(facts) = doc.facts() else {
+                index.unreadable.push(doc.index);
                 continue;
             };
-            index.has_routes = true;
-            for name in &doc.backends {
-                let list = map.entry(name.as_str()).or_default();
-                if list.last() != Some(&doc.index) {
-                    list.push(doc.index);
+            let selects_some = !facts.selector.is_empty()
+                && facts
+                    .selector
+                    .iter()
+                    .all(|(k, v)| pod_labels.contains(&(k.as_str(), v.as_str())));
+            if !selects_some {
+                continue;
+            }
+            if let Some(name) = doc.name.as_deref() {
+                services.insert(name);
+            }
+            if let Some((k, v)) = facts.selector.iter().min() {
+                index
+                    .services
+                    .entry((k.as_str(), v.as_str()))
+                    .or_default()
+                    .push(doc.index);
+            }
+        }
+        for doc in docs {
+            if doc.shape == Shape::Unreadable {
+                let kind = doc.kind.as_deref();
+                let text = doc.piece.text;
+                // What its text rules out, as for readable ones below.
+                let may_select = || {
+                    scan::spec_selector(text)
+                        .is_none_or(|pairs| selector_may_match(&pairs, &pod_labels))
+                };
+                let may_route = || scan::may_name(text, &services);
+                let maybe_ours = match kind {
+                    None => may_select() || may_route(),
+                    Some("Service") => may_select(),
+                    Some("Ingress" | "HTTPRoute") => may_route(),
+                    Some(k) => k == "ConfigMap" || k.ends_with("List"),
+                };
+                if maybe_ours {
+                    index.unreadable.push(doc.index);
                 }
+                continue;
+            }
+            for inner in &doc.inner {
+                if let (Some("ConfigMap"), Some(name)) = (inner.kind.as_deref(), &inner.name) {
+                    index
+                        .config_maps
+                        .entry(name)
+                        .or_default()
+                        .push(ConfigMapAt {
+                            doc: doc.index,
+                            namespace: inner.namespace.as_deref(),
+                            inner: Some(inner.location),
+                        });
+                }
+            }
+            if doc.shape != Shape::Object {
+                continue;
+            }
+            match doc.kind.as_deref() {
+                Some("ConfigMap") => {
+                    if let Some(name) = doc.name.as_deref() {
+                        index
+                            .config_maps
+                            .entry(name)
+                            .or_default()
+                            .push(ConfigMapAt {
+                                doc: doc.index,
+                                namespace: doc.namespace.as_deref(),
+                                inner: None,
+                            });
+                    }
+                }
+                Some("Ingress" | "HTTPRoute") => {
+                    if doc.is_hook() {
+                        continue;
+                    }
+                    index.has_routes = true;
+                    // Only one that names one of those Services can route to them.
+                    if !scan::may_name(doc.piece.text, &services) {
+                        continue;
+                    }
+                    let Ok(facts) = doc.facts() else {
+                        index.unreadable.push(doc.index);
+                        continue;
+                    };
+                    match doc.kind.as_deref() {
+                        Some("Ingress") => {
+                            index.has_routes = true;
+                            for name in &facts.backends {
+                                let list = index.ingresses.entry(name.as_str()).or_default();
+                                if list.last() != Some(&doc.index) {
+                                    list.push(doc.index);
+                                }
+                            }
+                        }
+                        _ => {
+                            index.has_routes = true;
+                            for (name, &rule) in facts.backends.iter().zip(&facts.backend_rules) {
+                                let list = index.routes.entry(name.as_str()).or_default();
+                                if list.last() != Some(&(doc.index, rule)) {
+                                    list.push((doc.index, rule));
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         index
@@ -200,11 +345,11 @@ impl<'d> Index<'d> {
         out
     }
 
-    /// Documents of `map` listed under any of `names`, in stream order.
-    fn by_names(map: &HashMap<&str, Vec<usize>>, names: &HashSet<String>) -> Vec<usize> {
+    /// Ingresses sending traffic to any of `names`, in stream order.
+    fn ingresses_for(&self, names: &HashSet<String>) -> Vec<usize> {
         let mut out: Vec<usize> = names
             .iter()
-            .filter_map(|n| map.get(n.as_str()))
+            .filter_map(|n| self.ingresses.get(n.as_str()))
             .flatten()
             .copied()
             .collect();
@@ -212,19 +357,54 @@ impl<'d> Index<'d> {
         out.dedup();
         out
     }
+
+    /// HTTPRoutes with the rules (0-based, sorted) sending traffic to any of
+    /// `names`, in stream order.
+    fn routes_for(&self, names: &HashSet<String>) -> BTreeMap<usize, Vec<usize>> {
+        let mut out: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &(doc, rule) in names
+            .iter()
+            .filter_map(|n| self.routes.get(n.as_str()))
+            .flatten()
+        {
+            out.entry(doc).or_default().push(rule);
+        }
+        for rules in out.values_mut() {
+            rules.sort_unstable();
+            rules.dedup();
+        }
+        out
+    }
 }
 
+/// Whether a selector the scan read ([`scan::spec_selector`]) may pick pods
+/// carrying `labels`: it is the Service's real selector, or the Service has
+/// none (the `selector:` line was inside a multi-line scalar) and selects
+/// nothing, so every pair must be a label.
+fn selector_may_match(pairs: &[(&str, &str)], labels: &HashSet<(&str, &str)>) -> bool {
+    !pairs.is_empty() && pairs.iter().all(|pair| labels.contains(pair))
+}
+
+/// At most this many candidates are named in an error.
+const MAX_CANDIDATES: usize = 10;
+
 fn candidates(docs: &[&Document<'_>]) -> String {
-    docs.iter()
+    let mut text = docs
+        .iter()
+        .take(MAX_CANDIDATES)
         .map(|d| {
             format!(
                 "{} (document {})",
                 d.object().unwrap_or_else(|| "?".into()),
-                d.index + 1
+                d.number
             )
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if docs.len() > MAX_CANDIDATES {
+        text.push_str(&format!(" and {} more", docs.len() - MAX_CANDIDATES));
+    }
+    text
 }
 
 fn selection(message: String) -> PostRenderError {
@@ -242,16 +422,66 @@ fn matches_ref(doc: &Document<'_>, wanted: &str) -> bool {
         && doc.name.as_deref() == Some(name)
 }
 
+/// Refuses what would hide an annotated workload from the post-renderer: a
+/// List or a piece of several documents holding one, a document the reader
+/// refused that mentions the annotation, and (with `--values`) a refused
+/// document that may be the workload the values are for.
+fn refuse_hidden(
+    docs: &[Document<'_>],
+    options: &PostRenderOptions,
+) -> Result<(), PostRenderError> {
+    for doc in docs {
+        match doc.shape {
+            Shape::List | Shape::Several if doc.annotated => {
+                let inner = doc.inner.iter().find(|o| o.annotated_workload);
+                let object = inner
+                    .map(|o| match (&o.kind, &o.name) {
+                        (Some(k), Some(n)) => format!("{k}/{n}"),
+                        (Some(k), None) => k.clone(),
+                        _ => "a workload".into(),
+                    })
+                    .unwrap_or_else(|| "a workload".into());
+                let place = inner.map_or_else(|| doc.start_place(), |o| doc.place(o.location));
+                let message = if doc.shape == Shape::List {
+                    format!(
+                        "{object}, an item of this {}, carries the {TRANSPORT_ANNOTATION} annotation: the post-renderer does not change objects inside a List (Kubernetes would create it with the annotation and without the gateway); render the workload as a document of its own",
+                        doc.kind.as_deref().unwrap_or("List")
+                    )
+                } else {
+                    format!(
+                        "{object} carries the {TRANSPORT_ANNOTATION} annotation in a piece that holds more than one YAML document (a `...` end marker followed by more YAML): Kubernetes reads only the first of them and the post-renderer does not change such a piece; separate the documents with `---`"
+                    )
+                };
+                return Err(PostRenderError::at(place, Problem::Selection { message }));
+            }
+            Shape::Unreadable => {
+                let may_be_target = options.values.is_some()
+                    && (doc.kind.is_none() || is_workload_kind(doc.kind.as_deref()))
+                    && match (&options.workload, &doc.name) {
+                        (Some(wanted), Some(name)) => {
+                            wanted.rsplit('/').next() == Some(name.as_str())
+                        }
+                        _ => true,
+                    };
+                if doc.annotated || may_be_target {
+                    if let Some(err) = &doc.error {
+                        return Err((**err).clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn select_targets(
     docs: &[Document<'_>],
     options: &PostRenderOptions,
 ) -> Result<Vec<Selected>, PostRenderError> {
+    refuse_hidden(docs, options)?;
     let workloads: Vec<&Document<'_>> = docs.iter().filter(|d| d.is_workload()).collect();
-    let annotated: Vec<&Document<'_>> = workloads
-        .iter()
-        .copied()
-        .filter(|d| d.transport.is_some())
-        .collect();
+    let annotated: Vec<&Document<'_>> = workloads.iter().copied().filter(|d| d.annotated).collect();
     let pick = |pool: &[&Document<'_>], wanted: &str, what: &str| {
         let found: Vec<&Document<'_>> = pool
             .iter()
@@ -318,7 +548,8 @@ fn select_targets(
 
 /// Location of `metadata.annotations["mcp-chart/transport"]` or of the document.
 fn values_place(doc: &Document<'_>, origin: ValuesOrigin) -> StreamPlace {
-    match (origin, &doc.transport) {
+    let transport = doc.facts().ok().and_then(|f| f.transport.as_ref());
+    match (origin, transport) {
         (ValuesOrigin::Annotation, Some(node)) => doc.place(node.span.start),
         _ => doc.start_place(),
     }
@@ -384,17 +615,31 @@ pub fn plan_with(
         docs,
         values: HashMap::new(),
         changed: HashSet::new(),
+        visited: HashSet::new(),
+        pinned: HashSet::new(),
         rendered: BTreeMap::new(),
         config_maps_added: HashSet::new(),
     };
     let mut out = Plan::default();
-    out.summary.documents = docs.len();
-    let lookup = Index::new(docs);
+    let documents = docs.last().map_or(0, |d| d.number + d.pieces - 1);
+    out.summary.documents = documents;
     let any_target = !targets.is_empty();
+    let lookup = if any_target {
+        let target_docs: Vec<usize> = targets
+            .iter()
+            .map(|s| match s {
+                Selected::Values(t) => t.doc,
+                Selected::Annotated(i) => *i,
+            })
+            .collect();
+        Index::new(docs, &target_docs)
+    } else {
+        Index::default()
+    };
     for selected in targets {
         let target = selected.read(docs)?;
         apply_target(docs, &lookup, &target, options, &mut work, &mut out)?;
-        work.flush();
+        work.flush(false);
         if details == Details::Drop {
             out.summary.forget_details();
         }
@@ -405,12 +650,12 @@ pub fn plan_with(
              without it, pass --values)"
         ));
     }
-    work.flush();
+    work.flush(true);
     out.replacements = std::mem::take(&mut work.rendered);
-    let mut changed: Vec<usize> = out.replacements.keys().map(|i| i + 1).collect();
+    let mut changed: Vec<usize> = out.replacements.keys().map(|&i| docs[i].number).collect();
     changed.sort_unstable();
     out.summary.changed = changed;
-    out.summary.documents_out = docs.len() + out.insertions.values().map(Vec::len).sum::<usize>();
+    out.summary.documents_out = documents + out.insertions.values().map(Vec::len).sum::<usize>();
     Ok(out)
 }
 
@@ -447,7 +692,7 @@ fn apply_target(
         out,
     )?;
     out.summary.workloads.push(WorkloadSummary {
-        document: doc.index + 1,
+        document: doc.number,
         object,
         values_origin: target.origin,
         annotation_removed,
@@ -548,12 +793,21 @@ fn apply_gateway(
     let index = select_container(&names, options.container.as_deref()).map_err(|message| {
         PostRenderError::at(doc.start_place(), Problem::Selection { message })
     })?;
+    if let Some(found) = runs_mcp_proxy(value, index) {
+        return Err(PostRenderError::at(
+            container_place(doc, index),
+            Problem::Conflict {
+                message: nested_proxy_message(&names[index], &found, target.origin),
+            },
+        ));
+    }
+    let helm4_filename = doc.facts()?.helm4_filename.as_deref();
     let injected = gateway::inject(
         value,
         index,
         &target.transport.stdio_gateway,
         &workload_name,
-        doc.helm4_filename.as_deref(),
+        helm4_filename,
     )
     .map_err(|problem| match problem {
         Problem::Shape { .. } | Problem::Conflict { .. } => {
@@ -568,6 +822,40 @@ fn apply_gateway(
     }
     out.summary.notes.extend(injected.notes);
     Ok((Some(injected.summary), injected.old_ports))
+}
+
+/// The word of container `index`'s command or args that starts mcp-proxy
+/// (`mcp-proxy`, a path ending in `/mcp-proxy`, or either inside a shell
+/// script), when there is one.
+fn runs_mcp_proxy(workload: &Value, index: usize) -> Option<String> {
+    let container = workload.pointer(&format!("/spec/template/spec/containers/{index}"))?;
+    ["command", "args"]
+        .iter()
+        .filter_map(|key| container.get(key).and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .flat_map(|arg| {
+            arg.split(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | ';' | '&' | '|' | '(' | ')' | '`')
+            })
+        })
+        .find(|word| *word == "mcp-proxy" || word.ends_with("/mcp-proxy"))
+        .map(str::to_string)
+}
+
+/// Why a container that already runs mcp-proxy is not wrapped in another.
+fn nested_proxy_message(container: &str, found: &str, origin: ValuesOrigin) -> String {
+    let fix = match origin {
+        ValuesOrigin::Values => {
+            "render the chart with its own gateway off (for the upstream 0.1.0 chart: transport.stdioGateway.enabled=false in the values given to Helm), so that the container runs the stdio server, and give the gateway settings to mcp-chart with --values; or choose the stdio server's container with --container"
+        }
+        ValuesOrigin::Annotation => {
+            "set transport.stdioGateway.enabled: false, or make the server container run the stdio server itself"
+        }
+    };
+    format!(
+        "container {container:?} already runs mcp-proxy ({found:?} in its command/args): the gateway would start a second mcp-proxy around it; {fix}"
+    )
 }
 
 /// Adds the gateway's ConfigMap after the workload, unless its name is taken.
@@ -602,16 +890,36 @@ fn add_config_map(
             },
         ));
     }
+    let namespace_ok = |ns: Option<&str>| match (ns, doc.namespace.as_deref()) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    };
+    // A ConfigMap the reader refused may be that one.
+    for &i in &lookup.unreadable {
+        let other = &docs[i];
+        let maybe_config_map = other
+            .kind
+            .as_deref()
+            .is_none_or(|k| k == "ConfigMap" || k.ends_with("List"));
+        if maybe_config_map && same_namespace(other, doc) && other.piece.text.contains(&cm_name) {
+            if let Some(err) = &other.error {
+                return Err((**err).clone());
+            }
+        }
+    }
     if let Some(clash) = lookup
         .config_maps
         .get(cm_name.as_str())
         .into_iter()
         .flatten()
-        .map(|&i| &docs[i])
-        .find(|d| same_namespace(d, doc))
+        .find(|at| namespace_ok(at.namespace))
     {
+        let other = &docs[clash.doc];
+        let place = clash
+            .inner
+            .map_or_else(|| other.start_place(), |at| other.place(at));
         return Err(PostRenderError::at(
-            clash.start_place(),
+            place,
             Problem::Conflict {
                 message: format!(
                     "a ConfigMap named {cm_name:?} is already in the stream; the gateway \
@@ -647,6 +955,22 @@ fn apply_services(
         .value(target.doc)
         .and_then(|v| v.pointer("/spec/template/metadata/labels").cloned());
     let pod_labels = string_map(pod_labels.as_ref());
+    // A Service, Ingress or HTTPRoute the reader refused may be one of this
+    // workload's: it cannot be left as it is without saying so.
+    if let Some(err) = lookup
+        .unreadable
+        .iter()
+        .map(|&i| &docs[i])
+        .filter(|d| same_namespace(d, doc))
+        .filter(|d| {
+            d.kind
+                .as_deref()
+                .is_none_or(|k| matches!(k, "Service" | "Ingress" | "HTTPRoute"))
+        })
+        .find_map(|d| d.facts().err())
+    {
+        return Err(err);
+    }
     let mut service_names = HashSet::new();
     for svc in lookup
         .services_for(&pod_labels)
@@ -654,8 +978,9 @@ fn apply_services(
         .map(|i| &docs[i])
         .filter(|d| same_namespace(d, doc))
     {
-        let selects = !svc.selector.is_empty()
-            && svc.selector.iter().all(|(k, v)| {
+        let selector = &svc.facts()?.selector;
+        let selects = !selector.is_empty()
+            && selector.iter().all(|(k, v)| {
                 pod_labels
                     .get(k)
                     .is_some_and(|l| l.as_str() == Some(v.as_str()))
@@ -675,7 +1000,7 @@ fn apply_services(
                 work.changed.insert(svc.index);
             }
             out.summary.services.push(ServiceSummary {
-                document: svc.index + 1,
+                document: svc.number,
                 object: svc.object().unwrap_or_default(),
                 retargeted,
             });
@@ -708,98 +1033,51 @@ fn apply_timeouts(
         }
         return Ok(());
     }
-    for ing in Index::by_names(&lookup.ingresses, service_names)
+    for ing in lookup
+        .ingresses_for(service_names)
         .into_iter()
         .map(|i| &docs[i])
         .filter(|d| same_namespace(d, doc))
     {
-        if ing.backends.iter().any(|s| service_names.contains(s)) {
-            let summary = apply_ingress(ing, lookup, &settings, work)?;
-            out.summary.ingresses.push(summary);
+        let class = ing.facts()?.ingress_class.as_deref();
+        let value = work
+            .value(ing.index)
+            .ok_or_else(|| unreadable(ing, "Ingress"))?;
+        let (summary, changed) = ingress::apply(
+            value,
+            class,
+            &lookup.ingress_classes,
+            &settings,
+            ing.number,
+            ing.object().unwrap_or_default(),
+        )
+        .map_err(|message| PostRenderError::at(ing.start_place(), Problem::Shape { message }))?;
+        if changed {
+            work.changed.insert(ing.index);
         }
+        out.summary.ingresses.push(summary);
     }
-    for route in Index::by_names(&lookup.routes, service_names)
-        .into_iter()
-        .map(|i| &docs[i])
-        .filter(|d| same_namespace(d, doc))
-    {
-        if !route.backends.iter().any(|s| service_names.contains(s)) {
+    for (route_index, rules) in lookup.routes_for(service_names) {
+        let route = &docs[route_index];
+        if !same_namespace(route, doc) {
             continue;
         }
         let value = work
             .value(route.index)
             .ok_or_else(|| unreadable(route, "HTTPRoute"))?;
-        let (rules, changed) = httproute::add_rule_timeouts(value, service_names, &settings)
-            .map_err(|p| values_error(doc, target, p))?;
+        let (rules, changed) =
+            httproute::add_rule_timeouts(value, &rules, service_names, &settings)
+                .map_err(|p| values_error(doc, target, p))?;
         if changed {
             work.changed.insert(route.index);
         }
         out.summary.http_routes.push(HttpRouteSummary {
-            document: route.index + 1,
+            document: route.number,
             object: route.object().unwrap_or_default(),
             rules,
         });
     }
     Ok(())
-}
-
-/// The controller's timeout annotations on one Ingress.
-fn apply_ingress(
-    ing: &Document<'_>,
-    lookup: &Index<'_>,
-    settings: &TimeoutSettings,
-    work: &mut Work<'_, '_>,
-) -> Result<IngressSummary, PostRenderError> {
-    let class = ing.ingress_class.clone();
-    let named = work
-        .value(ing.index)
-        .and_then(|v| ingress::controller_annotation(v));
-    let resolved = lookup
-        .ingress_classes
-        .resolve(class.as_deref(), named.as_deref());
-    let controller = resolved.controller;
-    let mut summary = IngressSummary {
-        document: ing.index + 1,
-        object: ing.object().unwrap_or_default(),
-        class: class.clone(),
-        controller: controller.map(|c| c.label().to_string()),
-        added: Vec::new(),
-        kept: Vec::new(),
-        note: None,
-    };
-    match controller {
-        None => summary.note = resolved.unknown_because,
-        Some(ingress::Controller::Traefik) => {
-            summary.note = Some(
-                "Traefik has no per-Ingress timeout annotation: configure its \
-                 entryPoints' respondingTimeouts (or use an HTTPRoute)"
-                    .to_string(),
-            );
-        }
-        Some(c) => {
-            let wanted = ingress::annotations_for(c, settings);
-            if c == ingress::Controller::AwsAlb
-                && settings.read.max(settings.send) > ingress::ALB_MAX_IDLE_SECONDS
-            {
-                summary.note = Some(format!(
-                    "the ALB idle timeout is capped at {} seconds",
-                    ingress::ALB_MAX_IDLE_SECONDS
-                ));
-            }
-            let value = work
-                .value(ing.index)
-                .ok_or_else(|| unreadable(ing, "Ingress"))?;
-            let (added, kept) = ingress::add_annotations(value, &wanted).map_err(|m| {
-                PostRenderError::at(ing.start_place(), Problem::Shape { message: m })
-            })?;
-            if !added.is_empty() {
-                work.changed.insert(ing.index);
-            }
-            summary.added = added;
-            summary.kept = kept;
-        }
-    }
-    Ok(summary)
 }
 
 /// The `# Source:` line of a document's leading comments, for a document

@@ -13,6 +13,8 @@ pub struct Piece<'a> {
     pub text: &'a str,
     /// Byte offset of the text in the stream.
     pub start: usize,
+    /// How many line feeds the text holds.
+    pub newlines: usize,
 }
 
 /// Whether `line` (without its line break) is a document separator.
@@ -27,26 +29,56 @@ pub fn is_separator(line: &str) -> bool {
 /// Splits `input` into documents. Empty input gives no pieces; text before the
 /// first separator (if any) is a piece of its own.
 pub fn split(input: &str) -> Vec<Piece<'_>> {
-    let mut starts = vec![0];
-    let mut offset = 0;
-    for line in input.split_inclusive('\n') {
-        let content = line.strip_suffix('\n').unwrap_or(line);
-        if offset > 0 && is_separator(content) {
-            starts.push(offset);
+    pieces(input).collect()
+}
+
+/// The documents of `input` one by one (as [`split`], without a list).
+pub fn pieces(input: &str) -> Pieces<'_> {
+    Pieces { input, start: 0 }
+}
+
+/// Iterator of [`pieces`].
+#[derive(Clone, Debug)]
+pub struct Pieces<'a> {
+    input: &'a str,
+    start: usize,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = Piece<'a>;
+
+    fn next(&mut self) -> Option<Piece<'a>> {
+        let input = self.input;
+        if self.start >= input.len() {
+            return None;
         }
-        offset += line.len();
-    }
-    let mut pieces = Vec::with_capacity(starts.len());
-    for (i, &start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(input.len());
-        if end > start {
-            pieces.push(Piece {
-                text: &input[start..end],
-                start,
-            });
+        let start = self.start;
+        // The next separator starts a line after the piece's first line:
+        // look for `---` at line starts only (a substring search, not a
+        // walk over every line).
+        let mut offset = input.len();
+        let mut from = start;
+        while let Some(i) = input[from..].find("\n---") {
+            let line_start = from + i + 1;
+            let rest = &input[line_start..];
+            let line = rest.find('\n').map_or(rest, |n| &rest[..n]);
+            if is_separator(line) {
+                offset = line_start;
+                break;
+            }
+            from = line_start;
         }
+        let newlines = input.as_bytes()[start..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.start = offset;
+        Some(Piece {
+            text: &input[start..offset],
+            start,
+            newlines,
+        })
     }
-    pieces
 }
 
 /// The leading part of a document that is kept verbatim when its body is
@@ -104,6 +136,9 @@ mod tests {
             ]
         );
         assert_eq!(parts.concat(), input);
+        for piece in split(input) {
+            assert_eq!(piece.newlines, piece.text.matches('\n').count());
+        }
     }
 
     #[test]

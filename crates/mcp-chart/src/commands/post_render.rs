@@ -21,6 +21,9 @@ use crate::values_args::{ValuesArgs, ValuesReader};
 
 /// Environment variable naming the error file (same as `--error-file`).
 pub const ERROR_FILE_ENV: &str = "MCP_CHART_ERROR_FILE";
+/// Environment variable naming a file that gets the stream exactly as
+/// received (same as `--capture-input`): what Helm 4 hands the plugin.
+pub const CAPTURE_INPUT_ENV: &str = "MCP_CHART_CAPTURE_INPUT";
 
 /// Arguments of `mcp-chart post-render`.
 #[derive(Args, Debug)]
@@ -51,6 +54,13 @@ pub struct PostRenderArgs {
     /// Read the manifests from this file instead of stdin.
     #[arg(long, value_name = "FILE")]
     input: Option<PathBuf>,
+    /// Also write the stream exactly as received to this file, before
+    /// anything else happens (what Helm 4 hands the plugin differs from
+    /// `helm template`); replayed with --input. Defaults to
+    /// $MCP_CHART_CAPTURE_INPUT. Written like the error file (a symlink is
+    /// replaced, not followed; an input path is refused).
+    #[arg(long, value_name = "PATH")]
+    capture_input: Option<PathBuf>,
     /// Where the core runs (native, or WebAssembly under wasmtime).
     #[command(flatten)]
     engine: EngineArgs,
@@ -86,7 +96,28 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
         }
         None => None,
     };
-    let result = crate::stdout_open().and_then(|()| run_with(args, error_file.as_ref()));
+    let capture = match args
+        .capture_input
+        .clone()
+        .or_else(|| std::env::var_os(CAPTURE_INPUT_ENV).map(PathBuf::from))
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        Some(path) => {
+            let mut inputs: Vec<&std::path::Path> = args
+                .input
+                .iter()
+                .chain(args.values.iter())
+                .map(PathBuf::as_path)
+                .collect();
+            if let Some(file) = &error_file {
+                inputs.push(file.path());
+            }
+            Some(ErrorFile::new(path, &inputs)?)
+        }
+        None => None,
+    };
+    let result =
+        crate::stdout_open().and_then(|()| run_with(args, error_file.as_ref(), capture.as_ref()));
     match result {
         Err(err) if crate::is_broken_pipe(&err) => {
             // Helm (or the next command) stopped reading: what it got is cut.
@@ -106,8 +137,16 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
     }
 }
 
-fn run_with(args: &PostRenderArgs, error_file: Option<&ErrorFile>) -> anyhow::Result<ExitStatus> {
+fn run_with(
+    args: &PostRenderArgs,
+    error_file: Option<&ErrorFile>,
+    capture: Option<&ErrorFile>,
+) -> anyhow::Result<ExitStatus> {
     let input = read_input(args.input.as_ref())?;
+    if let Some(file) = capture {
+        file.write_bytes(&input)
+            .with_context(|| format!("writing the received stream to {}", file.path().display()))?;
+    }
     let outcome = match args.engine.engine {
         Engine::Native => run_native(args, &input)?,
         Engine::Wasm => run_wasm(args, input)?,

@@ -52,10 +52,14 @@ fn rule_routes_to(rule: &Value, services: &HashSet<String>) -> bool {
         .is_some_and(|refs| refs.iter().any(|b| refers_to(b, services)))
 }
 
-/// Adds timeouts to the rules that route to `services` and have none.
-/// Returns what happened to each such rule and whether anything changed.
+/// Adds timeouts to those of `candidates` (0-based rule indexes, sorted:
+/// the rules whose backendRefs name one of `services`, known from reading
+/// the route) that route to `services` and have none. Returns what happened
+/// to each such rule and whether anything changed. Visiting only the
+/// candidates keeps a route shared by thousands of workloads linear.
 pub fn add_rule_timeouts(
     route: &mut Value,
+    candidates: &[usize],
     services: &HashSet<String>,
     t: &TimeoutSettings,
 ) -> Result<(Vec<RuleSummary>, bool), Problem> {
@@ -68,7 +72,10 @@ pub fn add_rule_timeouts(
     else {
         return Ok((out, false));
     };
-    for (i, rule) in rules.iter_mut().enumerate() {
+    for &i in candidates {
+        let Some(rule) = rules.get_mut(i) else {
+            continue;
+        };
         if !rule_routes_to(rule, services) {
             continue;
         }
@@ -132,7 +139,8 @@ mod tests {
             {"backendRefs": [{"name": "svc", "kind": "Backend", "group": "x.io"}]}
         ]}});
         let (summary, changed) =
-            add_rule_timeouts(&mut route, &services, &settings(3600, 3600)).expect("ok");
+            add_rule_timeouts(&mut route, &[0, 1, 2, 3], &services, &settings(3600, 3600))
+                .expect("ok");
         assert!(changed);
         assert_eq!(summary.len(), 2);
         assert_eq!(

@@ -27,6 +27,7 @@
 use std::collections::HashMap;
 
 use super::super::classify::Document;
+use super::super::summary::IngressSummary;
 use serde_json::{Map, Value};
 
 use super::TimeoutSettings;
@@ -295,6 +296,55 @@ pub fn add_annotations(
     Ok((added, kept))
 }
 
+/// The controller's timeout annotations on one Ingress (`class`: its class
+/// name, `classes`: the stream's IngressClasses): what was done, and whether
+/// the Ingress changed.
+pub fn apply(
+    ingress: &mut Value,
+    class: Option<&str>,
+    classes: &IngressClasses,
+    settings: &TimeoutSettings,
+    document: usize,
+    object: String,
+) -> Result<(IngressSummary, bool), String> {
+    let named = controller_annotation(ingress);
+    let resolved = classes.resolve(class, named.as_deref());
+    let controller = resolved.controller;
+    let mut summary = IngressSummary {
+        document,
+        object,
+        class: class.map(str::to_string),
+        controller: controller.map(|c| c.label().to_string()),
+        added: Vec::new(),
+        kept: Vec::new(),
+        note: None,
+    };
+    let mut changed = false;
+    match controller {
+        None => summary.note = resolved.unknown_because,
+        Some(Controller::Traefik) => {
+            summary.note = Some(
+                "Traefik has no per-Ingress timeout annotation: configure its \
+                 entryPoints' respondingTimeouts (or use an HTTPRoute)"
+                    .to_string(),
+            );
+        }
+        Some(c) => {
+            let wanted = annotations_for(c, settings);
+            if c == Controller::AwsAlb && settings.read.max(settings.send) > ALB_MAX_IDLE_SECONDS {
+                summary.note = Some(format!(
+                    "the ALB idle timeout is capped at {ALB_MAX_IDLE_SECONDS} seconds"
+                ));
+            }
+            let (added, kept) = add_annotations(ingress, &wanted)?;
+            changed = !added.is_empty();
+            summary.added = added;
+            summary.kept = kept;
+        }
+    }
+    Ok((summary, changed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,8 +405,7 @@ mod tests {
     }
 
     fn classes(stream: &str) -> IngressClasses {
-        let pieces = crate::postrender::split::split(stream);
-        let docs = crate::postrender::classify::classify(&pieces).expect("classifies");
+        let docs = crate::postrender::classify::classify(stream).expect("classifies");
         IngressClasses::from_docs(&docs)
     }
 
