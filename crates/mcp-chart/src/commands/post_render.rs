@@ -77,6 +77,15 @@ fn kind_slash_name(value: &str) -> Result<String, String> {
     }
 }
 
+/// The files this run reads, which its error and capture files must never be.
+fn input_paths(args: &PostRenderArgs) -> Vec<&std::path::Path> {
+    args.input
+        .iter()
+        .map(PathBuf::as_path)
+        .chain(args.values.values.iter().map(std::path::Path::new))
+        .collect()
+}
+
 /// Runs `mcp-chart post-render`.
 pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
     let error_file = match args
@@ -85,15 +94,7 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
         .or_else(|| std::env::var_os(ERROR_FILE_ENV).map(PathBuf::from))
         .filter(|p| !p.as_os_str().is_empty())
     {
-        Some(path) => {
-            let inputs: Vec<&std::path::Path> = args
-                .input
-                .iter()
-                .map(PathBuf::as_path)
-                .chain(args.values.values.iter().map(std::path::Path::new))
-                .collect();
-            Some(ErrorFile::new(path, &inputs)?)
-        }
+        Some(path) => Some(ErrorFile::new(path, &input_paths(args))?),
         None => None,
     };
     let capture = match args
@@ -103,12 +104,7 @@ pub fn run(args: &PostRenderArgs) -> anyhow::Result<ExitStatus> {
         .filter(|p| !p.as_os_str().is_empty())
     {
         Some(path) => {
-            let mut inputs: Vec<&std::path::Path> = args
-                .input
-                .iter()
-                .chain(args.values.iter())
-                .map(PathBuf::as_path)
-                .collect();
+            let mut inputs = input_paths(args);
             if let Some(file) = &error_file {
                 inputs.push(file.path());
             }
