@@ -415,7 +415,9 @@ mod tests {
         assert_eq!(r.diagnostics[0].code, Code::YamlSyntax);
 
         let p = post_render(&PostRenderInput {
-            manifests: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n".into(),
+            // Broken and carrying the annotation, so the post-renderer needs it
+            // (another chart's broken document would pass through).
+            manifests: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x, annotations: {mcp-chart/transport: x}\n".into(),
             ..PostRenderInput::default()
         });
         assert!(!p.ok && p.output.is_empty());
