@@ -3,7 +3,7 @@
 # real Helm 3.18 and 4.3.1, a real OCI registry (Debian's docker-registry) and
 # a release directory served on 127.0.0.1:
 #
-#   1. the release workflow passes actionlint; the crates package
+#   1. the release workflow passes actionlint; the crates pass cargo publish --dry-run
 #   2. scripts/release.sh builds the linux x86_64 archive (from the `dev`
 #      build CI already has: --profile dev), the plugin tarballs, SHA256SUMS
 #      and signatures with a throwaway GPG key; a second run gives the same bytes
@@ -74,8 +74,13 @@ EXAMPLE=examples/stdio-gateway-named-servers.yaml
 # --- 1. workflow lint, crates ----------------------------------------------
 expect "actionlint .github/workflows" actionlint .github/workflows/*.yml
 # --allow-dirty: a check of what would be packaged, also before a commit.
-# --no-verify: verifying would compile the three crates again from scratch
-# (minutes); the core's own build is verified below, where include_str! bites.
+# The dry run verifies: it builds each packaged crate on its own (the
+# unpublished core and module stand in for crates.io), so a file the core
+# embeds from outside its crate, or a missing path-dependency version, fails
+# here. About 1 CPU-minute (debug, default features).
+expect "cargo publish --dry-run (core, module, CLI)" \
+  cargo publish --dry-run --locked --allow-dirty -p mcp-chart-core -p mcp-chart-module -p mcp-chart
+# The dry run leaves no .crate behind; package (seconds) to look inside.
 expect "cargo package (core, module, CLI) --no-verify" \
   cargo package --locked --no-verify --allow-dirty -p mcp-chart-core -p mcp-chart-module -p mcp-chart
 expect "the core's .crate holds the chart files it embeds" \
