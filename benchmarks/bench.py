@@ -228,6 +228,7 @@ def main():
     ap.add_argument("--sections", default="validate,post-render,mixed", help="which sections to run")
     ap.add_argument("--mixed-mb", type=float, default=50, help="size of the mixed stream (section mixed)")
     ap.add_argument("--baseline", help="another mcp-chart build, timed beside it in the validate section")
+    ap.add_argument("--module", help="mcp-chart-module.wasm, for the section `engine` (--engine wasm vs native)")
     ap.add_argument("--budget", type=float, default=5.0, help="seconds of timed runs per cell")
     ap.add_argument("--out", required=True)
     ap.add_argument("--work", required=True)
@@ -359,6 +360,7 @@ def main():
                  "kustomize_peak_kib": kust.peak_kib if kust else None}
             )
     mixed_lines = mixed_section(args, work, runs, budget, failures, checked, results) if "mixed" in sections else []
+    engine_lines = engine_section(args, runs, budget, work, checked, results) if "engine" in sections else []
     load_end = load_avg()
 
     # report ---------------------------------------------------------------------------
@@ -425,6 +427,7 @@ def main():
             lines.append(f"| {scenario} | {docs:,} | {per(c)} | {per(o)} | {ko} | {per(k)} | {kk} |")
             prev = (docs, size, c, o, k)
     lines += mixed_lines
+    lines += engine_lines
     lines += ["", "## Targets (issue 9)", "", "| target | measured | met |", "| --- | --- | --- |"]
     lines += targets(results)
     if failures:
@@ -505,6 +508,59 @@ def mixed_section(args, work, runs, budget, failures, checked, results):
         f"{peak_mb:.0f} / {limit_mb:.0f} | {k_peak} |"
         if thr and peak_mb
         else f"| {mb:.1f} | {cat.cell()} | {ours.cell()} | {kust.cell()} | – | – | – | – | – |",
+    ]
+
+
+def engine_section(args, runs, budget, work, checked, results):
+    """`--engine wasm` against the native engine on a typical post-render (the
+    stdio gateway example's `helm template` output): warm (the compiled-code
+    cache filled by the warm-up run) and cold (no cache: every run compiles).
+    Returns the RESULTS.md lines."""
+    if not args.module:
+        raise ToolError("the section engine needs --module")
+    stream = str(REPO / "wasm/fixtures/rendered/stdio-gateway-named-servers.yaml")
+    cache = work / "wasm-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    load = load_avg()
+    print(f"engine: native vs wasm post-render (load {load})", file=sys.stderr)
+    wasm = [args.mcp_chart, "post-render", "--engine", "wasm", "--wasm-module", args.module]
+    native = checked(Measure("post-render (native)", [args.mcp_chart, "post-render"], stdin=stream).run(runs, budget))
+    saved = os.environ.get("MCP_CHART_WASM_CACHE")
+    try:
+        os.environ["MCP_CHART_WASM_CACHE"] = str(cache)
+        warm = checked(Measure("post-render --engine wasm (warm)", wasm, stdin=stream).run(runs, budget))
+        schema_native = checked(Measure("schema (native)", [args.mcp_chart, "schema"]).run(runs, budget))
+        schema_wasm = checked(Measure("schema --engine wasm (warm)", [args.mcp_chart, "schema", "--engine", "wasm",
+                                                                      "--wasm-module", args.module]).run(runs, budget))
+        os.environ["MCP_CHART_WASM_CACHE"] = "off"
+        cold = checked(Measure("post-render --engine wasm (cold)", wasm, stdin=stream).run((1, 3), budget))
+    finally:
+        if saved is None:
+            os.environ.pop("MCP_CHART_WASM_CACHE", None)
+        else:
+            os.environ["MCP_CHART_WASM_CACHE"] = saved
+    ratio = lambda a, b: fmt_ratio(a.median / b.median) if a.median and b.median else "–"  # noqa: E731
+    results["engine"] = {"native": native.median, "wasm_warm": warm.median, "wasm_cold": cold.median,
+                         "schema_native": schema_native.median, "schema_wasm_warm": schema_wasm.median,
+                         "native_peak_kib": native.peak_kib, "wasm_warm_peak_kib": warm.peak_kib}
+    mib = lambda m: f"{m.peak_kib / 1024:.0f}" if m.peak_kib else "–"  # noqa: E731
+    return [
+        "",
+        "## wasm engine",
+        "",
+        f"Load average before this section: {load}. A typical post-render: `{pathlib.Path(stream).relative_to(REPO)}` "
+        "on stdin; warm: the compiled-code cache filled by the warm-up run; cold: `MCP_CHART_WASM_CACHE=off` "
+        "(every run compiles the module).",
+        "",
+        "| command | native | `--engine wasm` | wasm ÷ native | peak MB native / wasm |",
+        "| --- | --- | --- | --- | --- |",
+        f"| post-render, warm cache | {native.cell()} ({len(native.times)}) | {warm.cell()} ({len(warm.times)}) "
+        f"| {ratio(warm, native)} | {mib(native)} / {mib(warm)} |",
+        f"| post-render, cold (no cache) | {native.cell()} | {cold.cell()} ({len(cold.times)}) "
+        f"| {ratio(cold, native)} | {mib(native)} / {mib(cold)} |",
+        f"| schema, warm cache | {schema_native.cell()} ({len(schema_native.times)}) "
+        f"| {schema_wasm.cell()} ({len(schema_wasm.times)}) | {ratio(schema_wasm, schema_native)} "
+        f"| {mib(schema_native)} / {mib(schema_wasm)} |",
     ]
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Project-local installer for every real tool the mcp-chart tests use.
 #
-#   scripts/install-tools.sh [--force] [helm|python|node|chromium|ship|all]...
+#   scripts/install-tools.sh [--force] [helm|python|node|chromium|ship|cross|all]...
 #
 # Everything lands in ${MCP_CHART_CACHE:-<repo>/.cache} (helm binaries, Python
 # venv) or in tools/node_modules (npm packages), except chromium, which comes
@@ -52,7 +52,7 @@ need() { command -v "$1" >/dev/null 2>&1 || die "'$1' is required but not on PAT
 usage() {
   cat >&2 <<'EOF'
 usage: scripts/install-tools.sh [--force] [COMPONENT...]
-components: helm python node chromium ship all   (default: all)
+components: helm python node chromium ship cross all   (default: all but cross)
   helm      helm4 / helm3.18 / helm3.17, kubectl and helmfile binaries in $CACHE/bin
   python    venv in $CACHE/venv (scripts/requirements-tools.txt)
   node      npm ci of tools/package-lock.json into tools/node_modules
@@ -60,6 +60,8 @@ components: helm python node chromium ship all   (default: all)
             or $CHROMIUM names a Chromium/Chrome executable (no root then)
   ship      actionlint in $CACHE/bin, pre-commit in $CACHE/ship-venv;
             umoci and docker-registry (apt-get)
+  cross     cargo-zigbuild and Zig in $CACHE/cross-venv, the musl targets (rustup);
+            for scripts/release.sh's cross builds only
 --force     ignore stamps and reinstall the named components
 --serial    install one component after the other (default: in parallel)
 EOF
@@ -316,6 +318,32 @@ install_ship_venv() {
   log "ship: installed $("$venv/bin/pre-commit" --version) in $venv"
 }
 
+# --- cross (release archives for other targets; not in `all`) ---------------
+# cargo-zigbuild and Zig from their wheels, in a venv of their own, and the
+# Rust standard libraries of the musl targets. Only scripts/release.sh's
+# cross builds (and the release workflow) need them; CI's ship stage does not.
+CROSS_TARGETS=(x86_64-unknown-linux-musl aarch64-unknown-linux-musl)
+install_cross() {
+  local reqs="$REPO/scripts/requirements-cross.txt" venv="$CACHE/cross-venv" stamp
+  stamp="py$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])') $(sha "$reqs")"
+  if ! { [[ -x "$venv/bin/cargo-zigbuild" ]] && stamp_ok cross-venv "$stamp"; }; then
+    rm -rf "$venv"
+    python3 -m venv --without-pip "$venv"
+    python3 -m pip --python "$venv/bin/python" --disable-pip-version-check install \
+      --quiet --no-input -r "$reqs" >&2
+    "$venv/bin/cargo-zigbuild" --version >/dev/null || die "cross: cargo-zigbuild --version failed"
+    "$venv/bin/python-zig" version >/dev/null || die "cross: python-zig version failed"
+    stamp_write cross-venv "$stamp"
+    log "cross: installed $("$venv/bin/cargo-zigbuild" --version), zig $("$venv/bin/python-zig" version) in $venv"
+  fi
+  local installed
+  installed=$(rustup target list --installed)
+  local t
+  for t in "${CROSS_TARGETS[@]}"; do
+    grep -qx "$t" <<<"$installed" || rustup target add "$t" >&2 || die "cross: rustup target add $t failed"
+  done
+}
+
 # --- main -------------------------------------------------------------------
 want=()
 for arg in "$@"; do
@@ -324,7 +352,7 @@ for arg in "$@"; do
     --force) FORCE=1 ;;
     --serial) SERIAL=1 ;;
     all) want+=(helm python node chromium ship) ;;
-    helm|python|node|chromium|ship) want+=("$arg") ;;
+    helm|python|node|chromium|ship|cross) want+=("$arg") ;;
     *) usage; die "unknown component '$arg'" ;;
   esac
 done

@@ -17,8 +17,9 @@
 #
 #   --profile P   cargo profile (default: release; CI packages its `dev` build)
 #   --target T    target triple (default: the host's)
-#   --cargo CMD   cargo command building the binary (default: cargo; the
-#                 workflow uses `cargo zigbuild` for the musl targets)
+#   --cargo CMD   cargo command building the binary (default: cargo, which
+#                 runs `cargo build`; `cargo zigbuild` for the static musl
+#                 targets, from scripts/install-tools.sh cross)
 #   --out DIR     default: out/release
 #   --module F    the wasm module to ship (default: built here by
 #                 scripts/build-wasm-module.sh; the workflow builds it once)
@@ -173,8 +174,11 @@ archive() {
   # the dev build CI already has is built without it (no rebuild of wasmtime).
   local build_env=()
   [[ $PROFILE == release ]] || build_env=(-u SOURCE_DATE_EPOCH)
-  # shellcheck disable=SC2086 # CARGO may be two words (cargo zigbuild)
-  env "${build_env[@]}" $CARGO build -q -p mcp-chart --features wasm-engine --profile "$PROFILE" --locked "${target_args[@]}"
+  # `cargo zigbuild` is itself the build command; plain cargo needs `build`.
+  local build_cmd
+  read -r -a build_cmd <<<"$CARGO"
+  [[ ${build_cmd[-1]} == zigbuild ]] || build_cmd+=(build)
+  env "${build_env[@]}" "${build_cmd[@]}" -q -p mcp-chart --features wasm-engine --profile "$PROFILE" --locked "${target_args[@]}"
   [[ -x $bin ]] || die "no binary at $bin"
   if [[ -z $MODULE ]]; then
     env "${build_env[@]}" scripts/build-wasm-module.sh --out target/wasm-module

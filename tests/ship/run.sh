@@ -3,7 +3,7 @@
 # real Helm 3.18 and 4.3.1, a real OCI registry (Debian's docker-registry) and
 # a release directory served on 127.0.0.1:
 #
-#   1. the release workflow passes actionlint; the crates package
+#   1. the release workflow passes actionlint; the crates pass cargo publish --dry-run
 #   2. scripts/release.sh builds the linux x86_64 archive (from the `dev`
 #      build CI already has: --profile dev), the plugin tarballs, SHA256SUMS
 #      and signatures with a throwaway GPG key; a second run gives the same bytes
@@ -12,7 +12,8 @@
 #      their hook downloads and checks the archive, and the chart renders
 #      through them with no mcp-chart on PATH; tampering is refused; Helm 3
 #      and Helm 4 keep separate plugin directories
-#   5. the chart round-trips through the OCI registry and a classic repo, and
+#   5. the Helm 4 plugin installs from the OCI registry (--verify); the chart
+#      round-trips through the registry and a classic repo, and
 #      `helm template oci://…` post-renders with the plugin
 #   6. the images are built (umoci), unpacked and their entrypoints run
 #   7. the npm package of the wasm bindings installs from its tarball into a
@@ -73,8 +74,13 @@ EXAMPLE=examples/stdio-gateway-named-servers.yaml
 # --- 1. workflow lint, crates ----------------------------------------------
 expect "actionlint .github/workflows" actionlint .github/workflows/*.yml
 # --allow-dirty: a check of what would be packaged, also before a commit.
-# --no-verify: verifying would compile the three crates again from scratch
-# (minutes); the core's own build is verified below, where include_str! bites.
+# The dry run verifies: it builds each packaged crate on its own (the
+# unpublished parser, core and module stand in for crates.io), so a file the
+# core embeds from outside its crate, or a missing path-dependency version,
+# fails here. About 1 CPU-minute (debug, default features).
+expect "cargo publish --dry-run (YAML parser, core, module, CLI)" \
+  cargo publish --dry-run --locked --allow-dirty -p mcp-chart-yaml-parser -p mcp-chart-core -p mcp-chart-module -p mcp-chart
+# The dry run leaves no .crate behind; package (seconds) to look inside.
 expect "cargo package (YAML parser, core, module, CLI) --no-verify" \
   cargo package --locked --no-verify --allow-dirty -p mcp-chart-yaml-parser -p mcp-chart-core -p mcp-chart-module -p mcp-chart
 expect "the core's .crate holds the chart files it embeds" \
@@ -206,7 +212,7 @@ expect "Helm 4: the archive's plugin renders" \
   "$HELM4" template my-mcp charts/mcp-server -f "$EXAMPLE" --post-renderer mcp-chart
 contains "Helm 4: the archive's plugin injects the gateway" "$T/last.out" "name: mcp-gateway"
 
-# --- 5. the chart as a package ---------------------------------------------
+# --- 5. the plugin and the chart from registries ----------------------------
 REGPORT=$(free_port)
 cat >"$T/registry.yml" <<EOF
 version: 0.1
@@ -219,6 +225,22 @@ EOF
 docker-registry serve "$T/registry.yml" >"$T/registry.log" 2>&1 &
 PIDS+=($!)
 wait_port "$REGPORT"
+# The Helm 4 plugin as an OCI artifact (scripts/push-plugin-oci.py; Helm 4
+# has no push for plugins), installed from there with --verify.
+expect "push the Helm 4 plugin to oci://127.0.0.1:$REGPORT/plugins" \
+  python3 scripts/push-plugin-oci.py --plain-http "127.0.0.1:$REGPORT/plugins/mcp-chart:$VERSION" \
+  "$REL/mcp-chart-$VERSION.tgz" "$REL/mcp-chart-$VERSION.tgz.prov"
+h4oci() { env PATH="$BARE_PATH" HELM_DATA_HOME="$T/h4oci/data" HELM_CONFIG_HOME="$T/h4oci/config" HELM_CACHE_HOME="$T/h4oci/cache" "$HELM4" "$@"; }
+expect "Helm 4: plugin install oci://… --verify" \
+  h4oci plugin install "oci://127.0.0.1:$REGPORT/plugins/mcp-chart:$VERSION" --plain-http --verify --keyring "$T/release-key.gpg"
+cat "$T/last.out" "$T/last.err" >"$T/oci-install.log"
+contains "Helm 4 (OCI): the signature was checked" "$T/oci-install.log" "Plugin Hash Verified"
+contains "Helm 4 (OCI): the hook downloaded the archive" "$T/oci-install.log" "installed mcp-chart $VERSION \\(linux-x86_64"
+expect "Helm 4 (OCI): plugin list" h4oci plugin list
+contains "Helm 4 (OCI): plugin listed as signed" "$T/last.out" "mcp-chart[[:space:]]+$VERSION[[:space:]]+postrenderer/v1[[:space:]]+v1[[:space:]]+signed"
+expect "Helm 4 (OCI): helm template --post-renderer mcp-chart (nothing on PATH)" \
+  h4oci template my-mcp charts/mcp-server -f "$EXAMPLE" --post-renderer mcp-chart
+contains "Helm 4 (OCI): the gateway is injected" "$T/last.out" "name: mcp-gateway"
 CHART_VERSION=$(sed -n 's/^version: *//p' charts/mcp-server/Chart.yaml)
 expect "helm package charts/mcp-server" h4 package charts/mcp-server -d "$T/chart"
 CHART_TGZ=$T/chart/mcp-server-$CHART_VERSION.tgz

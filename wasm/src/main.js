@@ -1,25 +1,29 @@
 // The mcp-chart playground: a values editor validated as you type by the
 // WebAssembly core, with schema help, the diagnostics, what the post-renderer
 // will inject, and a post-render preview.
-import { EditorView, basicSetup } from 'codemirror';
-import { EditorState, StateEffect, StateField, RangeSetBuilder } from '@codemirror/state';
-import { Decoration, hoverTooltip, keymap } from '@codemirror/view';
-import { indentWithTab } from '@codemirror/commands';
-import { yaml } from '@codemirror/lang-yaml';
+import { StateEffect, StateField, RangeSetBuilder } from '@codemirror/state';
+import { Decoration, hoverTooltip } from '@codemirror/view';
 import { indentService } from '@codemirror/language';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import { autocompletion } from '@codemirror/autocomplete';
 
 import init, * as core from '../pkg/mcp_chart_wasm.js';
-import { examples, manifests as exampleManifests, chartValues } from 'virtual:examples';
 import { locate, indentAfter, ITEM } from './yaml-path.js';
 import { helpFor, keysAt, valuesAt, schemaAt, shapeOf } from './schema-help.js';
 import { encodeState, decodeState } from './url-state.js';
+import { EditorState, EditorView, editorSetup } from './editor-setup.js';
 
 const VALUES_NAME = 'values.yaml';
 const CHART_DEFAULTS = 'charts/mcp-server/values.yaml';
 const DEFAULT_EXAMPLE = 'stdio-gateway-named-servers';
 const $ = (sel) => document.querySelector(sel);
+
+// Loaded by start(): the values examples and their `helm template` output
+// (examples.json, data next to the bundle rather than in it), and the chart's
+// default values.yaml (from the core, which embeds it).
+let examples = [];
+let exampleManifests = {};
+let chartValues = '';
 
 const app = {
   schema: null,
@@ -620,13 +624,12 @@ app.bench = (text, runs = 50) => {
   const mid = Math.floor(times.length / 2);
   return { median: times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2, min: times[0], max: times.at(-1), runs };
 };
-app.examples = examples;
 
 // ---------------------------------------------------------------------------
 // Start
 
-// lang-yaml does not indent after a top-level `key:`; values files want
-// block indentation by the line above.
+// The YAML highlighter does not indent; values files want block indentation
+// by the line above.
 const yamlIndentation = indentService.of((context, pos) => {
   let at = context.simulatedBreak === pos ? pos : pos - 1;
   for (let guard = 0; at >= 0 && guard < 200; guard += 1) {
@@ -649,9 +652,7 @@ function makeEditor(parent, doc, { onChange, readOnly = false, label, extra = []
     state: EditorState.create({
       doc,
       extensions: [
-        basicSetup,
-        keymap.of([indentWithTab]),
-        yaml(),
+        editorSetup,
         yamlIndentation,
         editorTheme,
         EditorState.tabSize.of(2),
@@ -666,7 +667,14 @@ function makeEditor(parent, doc, { onChange, readOnly = false, label, extra = []
 
 async function start() {
   const wasmUrl = new URL('mcp_chart_wasm_bg.wasm', document.baseURI);
+  const data = fetch(new URL('examples.json', document.baseURI)).then((r) => {
+    if (!r.ok) throw new Error(`examples.json: HTTP ${r.status}`);
+    return r.json();
+  });
   await init({ module_or_path: wasmUrl });
+  ({ examples, manifests: exampleManifests } = await data);
+  app.examples = examples;
+  chartValues = core.chartValues();
   app.schema = JSON.parse(core.valuesSchema());
 
   const chips = $('#examples');
@@ -681,9 +689,7 @@ async function start() {
     state: EditorState.create({
       doc: '',
       extensions: [
-        basicSetup,
-        keymap.of([indentWithTab]),
-        yaml(),
+        editorSetup,
         yamlIndentation,
         lintGutter(),
         schemaHover,

@@ -102,6 +102,13 @@ describe('playground in Chromium', () => {
     assert.equal(await page.getAttribute('body', 'data-valid'), 'true');
     assert.match(await page.textContent('#status'), /^valid/);
     assert.ok((await page.locator('#values-editor .cm-gutters .cm-lineNumbers').count()) > 0, 'line numbers');
+    // The YAML highlighter styles keys and comments (the trimmed editor setup
+    // keeps highlighting; the examples came from examples.json).
+    const styled = await page.evaluate(() =>
+      [...document.querySelectorAll('#values-editor .cm-line span[class]')].map((s) => s.textContent),
+    );
+    assert.ok(styled.some((t) => t.startsWith('#')), `a comment is highlighted: ${styled.slice(0, 5)}`);
+    assert.ok(styled.some((t) => /^[a-zA-Z]+$/.test(t)), `a key is highlighted: ${styled.slice(0, 5)}`);
     assert.deepEqual(page.errors, []);
     await page.close();
   });

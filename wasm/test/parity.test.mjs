@@ -21,7 +21,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { initSync, validate, postRender, explainInjection, valuesSchema } from '../pkg/mcp_chart_wasm.js';
+import { initSync, validate, postRender, explainInjection, valuesSchema, chartValues } from '../pkg/mcp_chart_wasm.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -127,6 +127,10 @@ describe('validate: wasm = native CLI', () => {
 
   test('the schema is the CLI schema', () => {
     assert.equal(valuesSchema(), cli(['schema']).stdout.toString('utf8'));
+  });
+
+  test("chartValues() is the chart's values.yaml", () => {
+    assert.equal(chartValues(), readFileSync(join(repo, 'charts', 'mcp-server', 'values.yaml'), 'utf8'));
   });
 });
 

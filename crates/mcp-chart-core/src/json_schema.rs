@@ -112,41 +112,73 @@ pub struct Finding<'s, 'i> {
 /// Every keyword or checked format in `schema` that [`check`] does not
 /// implement, as `pointer: keyword`. Empty for the values schema.
 pub fn unsupported_keywords(schema: &Value) -> Vec<String> {
-    fn walk(node: &Value, at: &str, out: &mut Vec<String>) {
+    /// A step of the path to a schema node, rendered only for a finding
+    /// (every run walks the whole schema: formatting each path was a fifth of
+    /// `mcp-chart validate`'s instructions).
+    enum Step<'a> {
+        Key(&'a str),
+        Index(usize),
+    }
+    fn render(path: &[Step<'_>]) -> String {
+        let mut out = String::new();
+        for step in path {
+            out.push('/');
+            match step {
+                Step::Key(key) => out.push_str(&escape(key)),
+                Step::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+    fn walk<'a>(node: &'a Value, path: &mut Vec<Step<'a>>, out: &mut Vec<String>) {
         let Some(object) = node.as_object() else {
             if !node.is_boolean() {
-                out.push(format!("{at}: a schema must be an object or a boolean"));
+                out.push(format!(
+                    "{}: a schema must be an object or a boolean",
+                    render(path)
+                ));
             }
             return;
         };
         for (keyword, value) in object {
-            let here = format!("{at}/{}", escape(keyword));
             if !KEYWORDS.contains(&keyword.as_str()) {
-                out.push(format!("{at}: {keyword}"));
+                out.push(format!("{}: {keyword}", render(path)));
                 continue;
             }
             match keyword.as_str() {
                 "properties" => {
+                    path.push(Step::Key(keyword));
                     for (name, sub) in value.as_object().into_iter().flatten() {
-                        walk(sub, &format!("{here}/{}", escape(name)), out);
+                        path.push(Step::Key(name));
+                        walk(sub, path, out);
+                        path.pop();
                     }
+                    path.pop();
                 }
-                "additionalProperties" | "items" if !value.is_array() => walk(value, &here, out),
-                "items" => out.push(format!("{at}: items as an array")),
+                "additionalProperties" | "items" if !value.is_array() => {
+                    path.push(Step::Key(keyword));
+                    walk(value, path, out);
+                    path.pop();
+                }
+                "items" => out.push(format!("{}: items as an array", render(path))),
                 "anyOf" => {
+                    path.push(Step::Key(keyword));
                     for (i, sub) in value.as_array().into_iter().flatten().enumerate() {
-                        walk(sub, &format!("{here}/{i}"), out);
+                        path.push(Step::Index(i));
+                        walk(sub, path, out);
+                        path.pop();
                     }
+                    path.pop();
                 }
                 "format" if value.as_str().is_some_and(|f| CHECKED_FORMATS.contains(&f)) => {
-                    out.push(format!("{at}: format {value}"));
+                    out.push(format!("{}: format {value}", render(path)));
                 }
                 _ => {}
             }
         }
     }
     let mut out = Vec::new();
-    walk(schema, "", &mut out);
+    walk(schema, &mut Vec::new(), &mut out);
     out
 }
 

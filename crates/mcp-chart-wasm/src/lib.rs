@@ -34,6 +34,13 @@ pub fn values_schema() -> String {
     mcp_chart_core::embedded::VALUES_SCHEMA_JSON.to_string()
 }
 
+/// The chart's default values.yaml, as the core embeds it (the playground
+/// shows the source line of a diagnostic located there).
+#[wasm_bindgen(js_name = chartValues)]
+pub fn chart_values() -> String {
+    mcp_chart_core::embedded::VALUES_YAML.to_string()
+}
+
 /// Validates values files (merged in order over the chart defaults, then the
 /// `--set` and `--set-string` arguments), as `mcp-chart validate` does.
 #[wasm_bindgen(js_name = validate, unchecked_return_type = "ValidateResult")]

@@ -8,6 +8,9 @@ use wasmtime::{Config, Engine as Wasmtime, Instance, Module, Store, Trap, TypedF
 
 use super::{cache_dir, EngineError, Limits};
 
+#[path = "code_cache.rs"]
+mod code_cache;
+
 /// Per-store state: the memory limiter, which remembers a refused growth so
 /// the trap that follows can be explained.
 struct HostState {
@@ -55,7 +58,7 @@ impl WasmHost {
             std::fs::read(path).map_err(|err| EngineError::Read(path.to_path_buf(), err))?;
         let bad = |why: String| EngineError::BadModule(path.to_path_buf(), why);
         let engine = wasmtime_engine().map_err(|err| bad(format!("{err}")))?;
-        let module = Module::new(&engine, &bytes).map_err(|err| bad(format!("{err}")))?;
+        let module = compiled(&engine, &bytes).map_err(|err| bad(format!("{err}")))?;
         if let Some(import) = module.imports().next() {
             return Err(bad(format!(
                 "it imports `{}::{}`, and the host provides nothing",
@@ -228,14 +231,23 @@ impl WasmHost {
     }
 }
 
+/// The module compiled for `engine`: from the compiled-code cache when it has
+/// it, else compiled here (and stored for the next run).
+fn compiled(engine: &Wasmtime, bytes: &[u8]) -> wasmtime::Result<Module> {
+    let Some(dir) = cache_dir() else {
+        return Module::new(engine, bytes);
+    };
+    let entry = code_cache::entry(&dir, engine, bytes);
+    if let Some(module) = code_cache::load(engine, &entry) {
+        return Ok(module);
+    }
+    let module = Module::new(engine, bytes)?;
+    code_cache::store(&module, &entry);
+    Ok(module)
+}
+
 fn wasmtime_engine() -> wasmtime::Result<Wasmtime> {
     let mut config = Config::new();
     config.consume_fuel(true);
-    config.cache(cache_dir().and_then(|dir| {
-        let mut cache = wasmtime::CacheConfig::new();
-        cache.with_directory(dir);
-        // A cache that cannot be set up only costs time: run without it.
-        wasmtime::Cache::new(cache).ok()
-    }));
     Wasmtime::new(&config)
 }
