@@ -3,6 +3,7 @@
 //! It owns everything the core may not do: reading files and stdin, writing
 //! stdout and stderr, exit codes, and the processes Helm runs it as.
 
+mod closed_stdout;
 mod commands;
 mod engine;
 mod error_file;
@@ -119,30 +120,10 @@ fn report_usage_error(err: &clap::Error) {
 /// Fails when stdout is closed (`mcp-chart … >&-`): writes to it would vanish
 /// without an error, and the run would look successful.
 fn stdout_open() -> anyhow::Result<()> {
-    if stdout_was_closed() {
+    if closed_stdout::was_closed() {
         anyhow::bail!(
             "stdout is closed, so nothing can be written (run with an output, e.g. `> FILE`)"
         );
     }
     Ok(())
-}
-
-/// Rust's runtime reopens a closed stdout on /dev/null, read-write; a shell's
-/// `> /dev/null` opens it write-only. Only Linux's /proc tells them apart.
-#[cfg(target_os = "linux")]
-fn stdout_was_closed() -> bool {
-    let on_null = std::fs::read_link("/proc/self/fd/1")
-        .is_ok_and(|target| target == std::path::Path::new("/dev/null"));
-    on_null
-        && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
-            info.lines()
-                .find_map(|line| line.strip_prefix("flags:"))
-                .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
-                .is_some_and(|flags| flags & 0o3 == 0o2)
-        })
-}
-
-#[cfg(not(target_os = "linux"))]
-fn stdout_was_closed() -> bool {
-    false
 }

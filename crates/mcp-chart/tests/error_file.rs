@@ -209,6 +209,18 @@ fn a_closed_stdout_is_a_usage_error() {
             .output()
             .expect("runs");
         assert_eq!(out.status.code(), Some(0), "{sub:?} > /dev/null");
+        // So is /dev/null opened read-write (Python's subprocess.DEVNULL), which
+        // looks like what Rust's runtime puts in place of a closed stdout.
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" 1<>/dev/null")
+            .arg(env!("CARGO_BIN_EXE_mcp-chart"))
+            .args(sub)
+            .env_remove("MCP_CHART_ERROR_FILE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{sub:?} 1<> /dev/null");
     }
 }
 

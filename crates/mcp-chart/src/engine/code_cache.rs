@@ -1,5 +1,5 @@
 //! The wasm engine's compiled-code cache: the one place that loads compiled
-//! code with `Module::deserialize_file` (the only `unsafe` in mcp-chart).
+//! code with `Module::deserialize_file` (one of the two `unsafe` places in mcp-chart; the other is `closed_stdout.rs`).
 //!
 //! Why not wasmtime's own cache: per warm run it hashes the module, reads a
 //! zstd file, decompresses it into a buffer, copies it into executable memory
