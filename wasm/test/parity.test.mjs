@@ -299,9 +299,19 @@ describe('API contract', () => {
     const r = validate({ files: [{ name: 'v.yaml', text: 'a: [' }] });
     assert.equal(r.valid, false);
     assert.equal(r.diagnostics[0].code, 'yaml-syntax');
-    const p = postRender({ manifests: 'kind: [' });
+    // A broken document the post-renderer needs (it carries the annotation)
+    // is a located error with no output; another chart's broken document
+    // passes through untouched.
+    const p = postRender({
+      manifests: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x, annotations: {mcp-chart/transport: x}\n',
+    });
     assert.equal(p.ok, false);
     assert.equal(p.output, '');
+    assert.equal(p.error.document, 1);
+    const foreign = 'kind: [\n';
+    const q = postRender({ manifests: foreign });
+    assert.equal(q.ok, true);
+    assert.equal(q.output, foreign);
   });
 
   test('columns count UTF-16 code units, like JavaScript strings', () => {
