@@ -67,6 +67,38 @@ fn json_is_what_go_to_json_prints() {
     );
 }
 
+/// A float with 17 significant digits came back one bit off: the reader
+/// re-parsed Go's text of it with serde_json's default (inexact) float parser.
+/// Only the shipped build shows it (a dev-dependency of the core turns on
+/// serde_json's exact parser in the core's own tests).
+#[test]
+fn floats_keep_their_last_bit() {
+    let dir = dir_with(
+        "floats",
+        &[
+            ("d.yaml", "{}\n"),
+            ("v.yaml", "f: 3.6758222874239216e+228\ng: 0.1\nh: 1e3\n"),
+        ],
+    );
+    let run = mcp_chart(
+        &dir,
+        &[
+            "values",
+            "--chart-defaults",
+            "d.yaml",
+            "-f",
+            "v.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "{\"f\":3.6758222874239216e+228,\"g\":0.1,\"h\":1000}\n"
+    );
+}
+
 #[test]
 fn show_origin_names_every_leaf_source() {
     let dir = dir_with(

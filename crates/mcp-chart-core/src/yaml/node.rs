@@ -79,11 +79,17 @@ impl Node {
             NodeKind::Uint(u) => Value::from(*u),
             // As Go's `encoding/json` writes the float64 (what Helm's `toJson`
             // and Kubernetes' YAML-to-JSON make of it): `1e3` is `1000`.
+            // Integral text becomes a JSON integer; anything else keeps the
+            // float64 itself (re-parsing the text would round: serde_json's
+            // default float parser is not exact to the last bit).
             NodeKind::Float(f) => {
-                serde_json::from_str::<serde_json::Number>(&super::go::float_json(*f))
+                let text = super::go::float_json(*f);
+                text.parse::<i64>()
+                    .map(Value::from)
+                    .or_else(|_| text.parse::<u64>().map(Value::from))
                     .ok()
-                    .or_else(|| serde_json::Number::from_f64(*f))
-                    .map_or(Value::Null, Value::Number)
+                    .or_else(|| serde_json::Number::from_f64(*f).map(Value::Number))
+                    .unwrap_or(Value::Null)
             }
             NodeKind::Str(s) => Value::String(s.clone()),
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
