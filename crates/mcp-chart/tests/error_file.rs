@@ -179,48 +179,38 @@ fn parallel_failures_each_leave_one_whole_report() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Runs `mcp-chart SUB` from `sh` with stdout redirected by `redirect`.
+#[cfg(target_os = "linux")]
+fn with_stdout(redirect: &str, sub: &[&str]) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec \"$0\" \"$@\" {redirect}"))
+        .arg(env!("CARGO_BIN_EXE_mcp-chart"))
+        .args(sub)
+        .env_remove("MCP_CHART_ERROR_FILE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs")
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn a_closed_stdout_is_a_usage_error() {
     for sub in [&["post-render"][..], &["validate", "/dev/null"][..]] {
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg("exec \"$0\" \"$@\" >&-")
-            .arg(env!("CARGO_BIN_EXE_mcp-chart"))
-            .args(sub)
-            .env_remove("MCP_CHART_ERROR_FILE")
-            .stdin(Stdio::null())
-            .output()
-            .expect("runs");
+        let out = with_stdout(">&-", sub);
         assert_eq!(out.status.code(), Some(2), "{sub:?}");
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("stdout is closed"),
             "{sub:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        // Output thrown away on purpose is fine.
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg("exec \"$0\" \"$@\" >/dev/null")
-            .arg(env!("CARGO_BIN_EXE_mcp-chart"))
-            .args(sub)
-            .env_remove("MCP_CHART_ERROR_FILE")
-            .stdin(Stdio::null())
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{sub:?} > /dev/null");
-        // So is /dev/null opened read-write (Python's subprocess.DEVNULL), which
-        // looks like what Rust's runtime puts in place of a closed stdout.
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg("exec \"$0\" \"$@\" 1<>/dev/null")
-            .arg(env!("CARGO_BIN_EXE_mcp-chart"))
-            .args(sub)
-            .env_remove("MCP_CHART_ERROR_FILE")
-            .stdin(Stdio::null())
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{sub:?} 1<> /dev/null");
+        // Output thrown away on purpose is fine; so is /dev/null opened
+        // read-write (Python's subprocess.DEVNULL), which looks like what
+        // Rust's runtime puts in place of a closed stdout.
+        for redirect in [">/dev/null", "1<>/dev/null"] {
+            let out = with_stdout(redirect, sub);
+            assert_eq!(out.status.code(), Some(0), "{sub:?} {redirect}");
+        }
     }
 }
 
