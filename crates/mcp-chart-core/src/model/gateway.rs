@@ -22,14 +22,14 @@ pub struct StdioGateway {
     pub port: i64,
     /// Address the gateway binds to inside the pod.
     pub host: String,
-    /// Origins allowed by CORS. `["*"]` allows any origin.
+    /// Origins allowed by CORS. `["*"]` allows any origin; `[]` or `null` allows none.
     // Absent reads as none, never as the default: `allowOrigins: null` makes
     // Helm delete the key before the chart writes the annotation, and a user
     // who deletes the default must not get `*` back.
     #[serde(default)]
     #[schemars(default = "any_origin")]
     pub allow_origins: Vec<String>,
-    /// Hand the gateway's whole environment to the servers it spawns.
+    /// Hand the gateway's whole environment to the servers it spawns (`null` is off).
     // Absent reads as off (what a template reads from a deleted key), so a
     // `null` never hands the gateway's secrets to the servers.
     #[serde(default)]
