@@ -139,24 +139,16 @@ fn proxy_sees(python: &Path, container: &Value, work: &Path) -> Value {
     let bin = work.join("bin");
     std::fs::create_dir_all(&bin).expect("bin");
     let script = bin.join("mcp-proxy");
-    std::fs::write(
+    write_script(
         &script,
-        format!(
-            "#!{}\nimport json, os, sys\nfrom mcp_proxy.__main__ import _setup_argument_parser\n\
-             a = _setup_argument_parser().parse_args(sys.argv[1:])\n\
-             json.dump({{'command': a.command_or_url, 'args': a.args, 'env': a.env, \
-             'allow_origin': a.allow_origin, 'cwd': a.cwd, 'host': a.host, 'port': a.port, \
-             'pass_environment': a.pass_environment, 'named_server_config': a.named_server_config}}, \
-             open(os.environ['PROXY_OUT'], 'w'))\n",
-            python.display()
-        ),
-    )
-    .expect("script");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
+        python,
+        "import json, os, sys\nfrom mcp_proxy.__main__ import _setup_argument_parser\n\
+         a = _setup_argument_parser().parse_args(sys.argv[1:])\n\
+         json.dump({'command': a.command_or_url, 'args': a.args, 'env': a.env, \
+         'allow_origin': a.allow_origin, 'cwd': a.cwd, 'host': a.host, 'port': a.port, \
+         'pass_environment': a.pass_environment, 'named_server_config': a.named_server_config}, \
+         open(os.environ['PROXY_OUT'], 'w'))\n",
+    );
     let out_file = work.join("proxy.json");
     let path = format!(
         "{}:{}",
@@ -178,6 +170,45 @@ fn proxy_sees(python: &Path, container: &Value, work: &Path) -> Value {
         .expect("runs the container argv");
     assert!(status.success(), "the container argv failed: {argv:?}");
     serde_json::from_str(&std::fs::read_to_string(&out_file).expect("proxy ran")).expect("JSON")
+}
+
+/// Writes an executable Python script at `path` (the interpreter is the
+/// tool venv's, so the script can import mcp-proxy).
+fn write_script(path: &Path, python: &Path, body: &str) {
+    std::fs::write(path, format!("#!{}\n{body}", python.display())).expect("script");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+}
+
+/// Runs what mcp-proxy would spawn (`sh` with the arguments it parsed, in
+/// `work`, with `work/bin` first on PATH and `env` added) and returns the JSON
+/// the server script wrote to `work/srv.json`.
+fn run_spawned_server(seen: &Value, work: &Path, env: &[(&str, &str)]) -> Value {
+    let args: Vec<String> = seen["args"]
+        .as_array()
+        .expect("args")
+        .iter()
+        .map(|a| a.as_str().expect("string").to_string())
+        .collect();
+    let path = format!(
+        "{}:{}",
+        work.join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let status = Command::new("sh")
+        .args(&args)
+        .current_dir(work)
+        .env("PATH", path)
+        .env("SRV_OUT", work.join("srv.json"))
+        .envs(env.iter().copied())
+        .status()
+        .expect("sh runs");
+    assert!(status.success(), "the spawned server failed: {args:?}");
+    serde_json::from_str(&std::fs::read_to_string(work.join("srv.json")).expect("srv ran"))
+        .expect("JSON")
 }
 
 const HOSTILE: &[&str] = &[
@@ -303,46 +334,16 @@ fn a_bare_double_dash_and_a_dash_env_value_reach_the_server() {
         .and_then(|v| v["value"].as_str())
         .map(|v| k8s_expand(v, &HashMap::new()))
         .expect("JAVA_TOOL_OPTIONS in the container env");
-    let bin = work.join("bin");
-    let srv = bin.join("srv");
-    std::fs::write(
-        &srv,
-        format!(
-            "#!{}\nimport json, os, sys\njson.dump({{'args': sys.argv[1:], 'java': os.environ.get('JAVA_TOOL_OPTIONS')}}, open(os.environ['SRV_OUT'], 'w'))\n",
-            python.display()
-        ),
-    )
-    .expect("srv");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&srv, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    let args: Vec<String> = seen["args"]
-        .as_array()
-        .expect("args")
-        .iter()
-        .map(|a| a.as_str().expect("string").to_string())
-        .collect();
-    let status = Command::new("sh")
-        .args(&args)
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .env("JAVA_TOOL_OPTIONS", &env_value)
-        .env("SRV_OUT", work.join("srv.json"))
-        .env("HOME", "/home/gateway")
-        .status()
-        .expect("sh runs");
-    assert!(status.success());
-    let got: Value =
-        serde_json::from_str(&std::fs::read_to_string(work.join("srv.json")).expect("srv ran"))
-            .expect("JSON");
+    write_script(
+        &work.join("bin/srv"),
+        &python,
+        "import json, os, sys\njson.dump({'args': sys.argv[1:], 'java': os.environ.get('JAVA_TOOL_OPTIONS')}, open(os.environ['SRV_OUT'], 'w'))\n",
+    );
+    let got = run_spawned_server(
+        &seen,
+        &work,
+        &[("JAVA_TOOL_OPTIONS", &env_value), ("HOME", "/home/gateway")],
+    );
     assert_eq!(got["args"], json!(["a", "--", "-x", "$(HOME) it's"]));
     assert_eq!(got["java"], "-Xmx512m $(HOME)");
     let _ = std::fs::remove_dir_all(&work);
@@ -383,44 +384,12 @@ fn kubelet_variable_case(case: usize, sep: &str) {
     let container = gateway_container(&stream);
     let seen = proxy_sees(&python, &container, &work);
     assert_eq!(seen["command"], "sh");
-    let srv = bin.join("srv");
-    std::fs::write(
-        &srv,
-        format!(
-            "#!{}\nimport json, os, sys\njson.dump(sys.argv[1:], open(os.environ['SRV_OUT'], 'w'))\n",
-            python.display()
-        ),
-    )
-    .expect("srv");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&srv, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    let args: Vec<String> = seen["args"]
-        .as_array()
-        .expect("args")
-        .iter()
-        .map(|a| a.as_str().expect("string").to_string())
-        .collect();
-    let status = Command::new("sh")
-        .args(&args)
-        .current_dir(&work)
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .env("SRV_OUT", work.join("srv.json"))
-        .status()
-        .expect("sh runs");
-    assert!(status.success());
-    let got: Value =
-        serde_json::from_str(&std::fs::read_to_string(work.join("srv.json")).expect("srv ran"))
-            .expect("JSON");
+    write_script(
+        &bin.join("srv"),
+        &python,
+        "import json, os, sys\njson.dump(sys.argv[1:], open(os.environ['SRV_OUT'], 'w'))\n",
+    );
+    let got = run_spawned_server(&seen, &work, &[]);
     assert_eq!(got, json!(["--", q]));
     assert!(!work.join("pwned").exists(), "the shell ran a value");
     let _ = std::fs::remove_dir_all(&work);
