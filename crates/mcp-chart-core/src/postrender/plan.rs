@@ -264,15 +264,12 @@ impl<'d> Index<'d> {
             }
             for inner in &doc.inner {
                 if let (Some("ConfigMap"), Some(name)) = (inner.kind.as_deref(), &inner.name) {
-                    index
-                        .config_maps
-                        .entry(name)
-                        .or_default()
-                        .push(ConfigMapAt {
-                            doc: doc.index,
-                            namespace: inner.namespace.as_deref(),
-                            inner: Some(inner.location),
-                        });
+                    let at = ConfigMapAt {
+                        doc: doc.index,
+                        namespace: inner.namespace.as_deref(),
+                        inner: Some(inner.location),
+                    };
+                    index.config_maps.entry(name).or_default().push(at);
                 }
             }
             if doc.shape != Shape::Object {
@@ -281,15 +278,12 @@ impl<'d> Index<'d> {
             match doc.kind.as_deref() {
                 Some("ConfigMap") => {
                     if let Some(name) = doc.name.as_deref() {
-                        index
-                            .config_maps
-                            .entry(name)
-                            .or_default()
-                            .push(ConfigMapAt {
-                                doc: doc.index,
-                                namespace: doc.namespace.as_deref(),
-                                inner: None,
-                            });
+                        let at = ConfigMapAt {
+                            doc: doc.index,
+                            namespace: doc.namespace.as_deref(),
+                            inner: None,
+                        };
+                        index.config_maps.entry(name).or_default().push(at);
                     }
                 }
                 Some("Ingress" | "HTTPRoute") => {

@@ -83,17 +83,9 @@ pub struct Loaded {
 /// resolution, merge keys, tags and refusals as [`load_helm_values`], but
 /// every document of the text.
 pub fn load_documents(text: &str, limits: &Limits) -> Result<Loaded, YamlError> {
-    if text.len() > limits.max_bytes {
-        return Err(YamlError::Limit {
-            location: Location::new(1, 1),
-            what: "input size in bytes",
-            limit: limits.max_bytes,
-        });
-    }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // kubectl and Helm cut a stream at `---` lines before go-yaml reads a
     // piece, so a directive never reaches a document: refuse it as they do.
-    let prepared = helm_text(text, Text::Manifest)?;
+    let prepared = helm_text(text, limits, Text::Manifest)?;
     load(&prepared, limits, false)
 }
 
@@ -108,16 +100,9 @@ pub fn load_helm_values(
     limits: &Limits,
     all_documents: bool,
 ) -> Result<Loaded, YamlError> {
-    if text.len() > limits.max_bytes {
-        return Err(YamlError::Limit {
-            location: Location::new(1, 1),
-            what: "input size in bytes",
-            limit: limits.max_bytes,
-        });
-    }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let prepared = helm_text(
         text,
+        limits,
         Text::Values {
             helm4: all_documents,
         },
@@ -207,20 +192,12 @@ pub fn load_first_document(
     text: &str,
     limits: &Limits,
 ) -> Result<(Option<Node>, Vec<Hazard>), YamlError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let prepared = helm_text(text, Text::Values { helm4: false })?;
+    let prepared = helm_text(text, limits, Text::Values { helm4: false })?;
     let loaded = load(&prepared, limits, true)?;
     Ok((loaded.documents.into_iter().next(), loaded.hazards))
 }
 
 fn load(text: &str, limits: &Limits, first_only: bool) -> Result<Loaded, YamlError> {
-    if text.len() > limits.max_bytes {
-        return Err(YamlError::Limit {
-            location: Location::new(1, 1),
-            what: "input size in bytes",
-            limit: limits.max_bytes,
-        });
-    }
     let mut builder = Builder {
         limits,
         stack: Vec::new(),
@@ -792,12 +769,26 @@ fn helm_merge_error(span: Span) -> YamlError {
     }
 }
 
-/// What Helm's YAML reader refuses before parsing (control characters,
-/// directives it does not support, a tab where a token would start), and
-/// the line breaks YAML 1.1 adds (NEL, LS, PS) made plain newlines (libyaml
+/// The text every reader entry parses: refused past the size limit (before
+/// any work), without a leading byte order mark, refused where Helm's YAML
+/// reader refuses before parsing (control characters, directives it does not
+/// support, a tab where a token would start), and with the line breaks
+/// YAML 1.1 adds (NEL, LS, PS) made plain newlines (libyaml
 /// breaks lines at all three; inside a quoted or block scalar it keeps LS and
 /// PS as characters, which this does not model: see docs/yaml.md).
-fn helm_text(text: &str, rules: Text) -> Result<std::borrow::Cow<'_, str>, YamlError> {
+fn helm_text<'a>(
+    text: &'a str,
+    limits: &Limits,
+    rules: Text,
+) -> Result<std::borrow::Cow<'a, str>, YamlError> {
+    if text.len() > limits.max_bytes {
+        return Err(YamlError::Limit {
+            location: Location::new(1, 1),
+            what: "input size in bytes",
+            limit: limits.max_bytes,
+        });
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Helm 4's values and manifests are cut at `---` lines first: a directive
     // is then never followed by its document.
     let helm4 = matches!(rules, Text::Manifest | Text::Values { helm4: true });
